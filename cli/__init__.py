@@ -1,0 +1,1 @@
+"""The command-line interface (import name ``btfsynth.cli``); see :mod:`btfsynth.cli.main`."""

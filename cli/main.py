@@ -1,0 +1,59 @@
+"""The ``btfsynth`` command: one sub-command per verb, each in its own module of this package.
+
+Commands are imported only when used, so ``btfsynth info`` does not pay for numba
+compilation. Every :class:`btfsynth.BtfsynthError` (bad input) becomes a one-line message on
+stderr and exit status 2; Ctrl-C exits with status 130 after the command has saved its work.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from btfsynth.errors import BtfsynthError
+
+COMMANDS = {
+    # name: (module in btfsynth.cli, function, one-line help)
+    "gen": ("data", "gen", "Generate a task's truth table (PLA or .dat)."),
+    "info": ("data", "info", "Describe a truth table file or task spec."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"btfsynth.cli.{module}"), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BtfsynthError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="btfsynth")
+def main() -> None:
+    """Learn exact Boolean circuits from truth tables, compile, verify and export them."""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
