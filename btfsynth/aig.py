@@ -113,7 +113,11 @@ class AigBuilder:
             return self.threshold(ins, g.weights, g.threshold)
         if kind is Kind.SOP:
             cubes = [
-                self.tree(self.and2, [s if ch == "1" else ~s for ch, s in zip(cube, ins) if ch != "-"], True)
+                self.tree(
+                    self.and2,
+                    [s if ch == "1" else ~s for ch, s in zip(cube, ins) if ch != "-"],
+                    True,
+                )
                 for cube in g.cover
             ]
             hit = self.tree(self.or2, cubes, False)
@@ -135,7 +139,9 @@ def to_and2(netlist: Netlist) -> Netlist:
         if g.kind is Kind.INPUT:
             signals.append(builder.input(g.name))
             continue
-        ins = [Signal(signals[f.gate].gate, signals[f.gate].inverted ^ f.inverted) for f in g.fanins]
+        ins = [
+            Signal(signals[f.gate].gate, signals[f.gate].inverted ^ f.inverted) for f in g.fanins
+        ]
         signals.append(builder.gate(g, ins))
     aig = builder.netlist
     for name, out in zip(netlist.output_names, netlist.outputs):

@@ -77,8 +77,13 @@ class Dataset:
     def take(self, index) -> Dataset:
         """The items at ``index`` (a slice, mask or index array)."""
         return Dataset(
-            self.inputs[index], self.targets[index], self.n_inputs, self.input_kind,
-            self.output_kind, self.input_names, self.output_names,
+            self.inputs[index],
+            self.targets[index],
+            self.n_inputs,
+            self.input_kind,
+            self.output_kind,
+            self.input_names,
+            self.output_names,
         )
 
     @classmethod
@@ -90,12 +95,25 @@ class Dataset:
                 f"{table.name}: the learner needs fully specified rows; drop or fill the "
                 "don't-cares first"
             )
-        return cls(table.inputs, table.outputs, table.n_inputs, "binary", output_kind,
-                   table.input_names, table.output_names)
+        return cls(
+            table.inputs,
+            table.outputs,
+            table.n_inputs,
+            "binary",
+            output_kind,
+            table.input_names,
+            table.output_names,
+        )
 
     def to_table(self, name: str = "table") -> TruthTable:
         """The items as a truth table (binary inputs only)."""
         if self.input_kind != "binary":
             raise BtfsynthError(f"{self.input_kind} inputs do not make a truth table")
-        return TruthTable(self.inputs.astype(np.uint8), self.targets, None, self.input_names,
-                          self.output_names, name)
+        return TruthTable(
+            self.inputs.astype(np.uint8),
+            self.targets,
+            None,
+            self.input_names,
+            self.output_names,
+            name,
+        )

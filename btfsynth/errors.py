@@ -20,7 +20,9 @@ class FormatError(BtfsynthError):
     'a.pla:7: bad cube width'
     """
 
-    def __init__(self, message: str, path: str | os.PathLike | None = None, line: int | None = None):
+    def __init__(
+        self, message: str, path: str | os.PathLike | None = None, line: int | None = None
+    ):
         self.message = message
         self.path = None if path is None else os.fspath(path)
         self.line = line

@@ -110,7 +110,9 @@ class Netlist:
     def add_const(self, value: bool) -> Signal:
         return self.add(Gate(Kind.CONST1 if value else Kind.CONST0))
 
-    def add_gate(self, kind: Kind, fanins: Sequence[Signal], name: str | None = None, **kw) -> Signal:
+    def add_gate(
+        self, kind: Kind, fanins: Sequence[Signal], name: str | None = None, **kw
+    ) -> Signal:
         return self.add(Gate(kind, tuple(Signal(*f) for f in fanins), name=name, **kw))
 
     def add_output(self, signal: Signal, name: str) -> None:
@@ -125,7 +127,9 @@ class Netlist:
 
     @property
     def input_names(self) -> list[str]:
-        return [g.name or f"i{k}" for k, g in enumerate(g for g in self.gates if g.kind is Kind.INPUT)]
+        return [
+            g.name or f"i{k}" for k, g in enumerate(g for g in self.gates if g.kind is Kind.INPUT)
+        ]
 
     @property
     def n_inputs(self) -> int:

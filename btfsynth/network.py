@@ -109,8 +109,17 @@ class ThresholdNetwork:
                 dst.extend([node] * (prev + 1))
                 node += 1
             start += prev
-        net = cls(node, widths[0], widths[-1], src, dst, np.zeros(len(src)), tuple(input_names),
-                  tuple(output_names), output_kind)
+        net = cls(
+            node,
+            widths[0],
+            widths[-1],
+            src,
+            dst,
+            np.zeros(len(src)),
+            tuple(input_names),
+            tuple(output_names),
+            output_kind,
+        )
         net.metadata["widths"] = widths
         if seed is not None:
             w = rng_from(seed).standard_normal(len(src))
@@ -150,8 +159,16 @@ class ThresholdNetwork:
     def with_weights(self, weights: np.ndarray, **metadata) -> ThresholdNetwork:
         """A copy with other weights (in this network's edge order) and extra metadata."""
         net = ThresholdNetwork(
-            self.n_nodes, self.n_inputs, self.n_outputs, self.src, self.dst, weights,
-            self.input_names, self.output_names, self.output_kind, {**self.metadata, **metadata},
+            self.n_nodes,
+            self.n_inputs,
+            self.n_outputs,
+            self.src,
+            self.dst,
+            weights,
+            self.input_names,
+            self.output_names,
+            self.output_kind,
+            {**self.metadata, **metadata},
         )
         return net
 
@@ -220,7 +237,9 @@ class ThresholdNetwork:
             "output_names": list(self.output_names),
             "output_kind": self.output_kind,
             "metadata": self.metadata,
-            "edges": [[int(d), int(s), float(w)] for d, s, w in zip(self.dst, self.src, self.weights)],
+            "edges": [
+                [int(d), int(s), float(w)] for d, s, w in zip(self.dst, self.src, self.weights)
+            ],
         }
 
     @classmethod
@@ -228,13 +247,21 @@ class ThresholdNetwork:
         """Inverse of :meth:`to_dict`; problems are reported as :class:`FormatError`."""
         try:
             if data.get("format") != "btfsynth-network":
-                raise FormatError("not a btfsynth network (missing \"format\": \"btfsynth-network\")", path)
+                raise FormatError(
+                    'not a btfsynth network (missing "format": "btfsynth-network")', path
+                )
             edges = np.asarray(data["edges"], dtype=np.float64).reshape(-1, 3)
             return cls(
-                int(data["nodes"]), int(data["inputs"]), int(data["outputs"]),
-                edges[:, 1].astype(np.int64), edges[:, 0].astype(np.int64), edges[:, 2],
-                tuple(data.get("input_names", ())), tuple(data.get("output_names", ())),
-                data.get("output_kind", "binary"), dict(data.get("metadata", {})),
+                int(data["nodes"]),
+                int(data["inputs"]),
+                int(data["outputs"]),
+                edges[:, 1].astype(np.int64),
+                edges[:, 0].astype(np.int64),
+                edges[:, 2],
+                tuple(data.get("input_names", ())),
+                tuple(data.get("output_names", ())),
+                data.get("output_kind", "binary"),
+                dict(data.get("metadata", {})),
             )
         except FormatError:
             raise

@@ -89,7 +89,9 @@ def _row_keys(inputs: np.ndarray) -> np.ndarray:
     return packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
 
 
-def find_conflict(inputs: np.ndarray, outputs: np.ndarray, care: np.ndarray) -> tuple[int, int] | None:
+def find_conflict(
+    inputs: np.ndarray, outputs: np.ndarray, care: np.ndarray
+) -> tuple[int, int] | None:
     """The first pair of row indices (i < j) with equal inputs and conflicting cared outputs."""
     if len(inputs) < 2:
         return None
@@ -263,7 +265,11 @@ class TruthTable:
             outputs[r[cared], k] = self.outputs[cared, k]
             care[r[cared], k] = True
         table = TruthTable(
-            all_input_rows(self.n_inputs), outputs, care, self.input_names, self.output_names,
+            all_input_rows(self.n_inputs),
+            outputs,
+            care,
+            self.input_names,
+            self.output_names,
             self.name,
         )
         table._complete = True
@@ -292,8 +298,12 @@ class TruthTable:
         """The table restricted to some output columns."""
         cols = list(columns)
         return TruthTable(
-            self.inputs, self.outputs[:, cols], self.care[:, cols], self.input_names,
-            tuple(self.output_names[c] for c in cols), self.name,
+            self.inputs,
+            self.outputs[:, cols],
+            self.care[:, cols],
+            self.input_names,
+            tuple(self.output_names[c] for c in cols),
+            self.name,
         )
 
     # -- packing -----------------------------------------------------------------------------
@@ -336,9 +346,11 @@ class TruthTable:
             [
                 f"name:        {self.name}",
                 f"inputs:      {self.n_inputs}  ({' '.join(self.input_names[:16])}"
-                + (" ..." if self.n_inputs > 16 else "") + ")",
+                + (" ..." if self.n_inputs > 16 else "")
+                + ")",
                 f"outputs:     {self.n_outputs}  ({' '.join(self.output_names[:16])}"
-                + (" ..." if self.n_outputs > 16 else "") + ")",
+                + (" ..." if self.n_outputs > 16 else "")
+                + ")",
                 f"rows:        {self.n_rows}  ({kind}"
                 + ("" if self.n_inputs > MAX_COMPLETE_INPUTS else f", of 2^{self.n_inputs}")
                 + ")",

@@ -30,7 +30,9 @@ def _module(table: dict[str, str], path: str | os.PathLike, what: str):
     ext = os.path.splitext(os.fspath(path))[1].lower()
     if ext not in table:
         known = ", ".join(sorted(table))
-        raise FormatError(f"unknown {what} format {ext or '(no extension)'!r}; known: {known}", path)
+        raise FormatError(
+            f"unknown {what} format {ext or '(no extension)'!r}; known: {known}", path
+        )
     return importlib.import_module(f"btfsynth.exporters.{table[ext]}")
 
 

@@ -1,0 +1,27 @@
+"""Smoke tests of the core data types; each module has its own detailed tests."""
+
+import numpy as np
+
+from btfsynth import Kind, Netlist, ThresholdNetwork, TruthTable
+from btfsynth.aig import to_and2
+from btfsynth.truthtable import all_input_rows
+
+
+def test_and2_decomposition_keeps_every_gate_kind():
+    nl = Netlist()
+    a, b, c, d, e = (nl.add_input(x) for x in "abcde")
+    nl.add_output(nl.add_gate(Kind.MAJ, [a, ~b, c, d, e]), "maj5")
+    nl.add_output(nl.add_gate(Kind.THRESHOLD, [a, b, ~c], weights=(2, -1, 3), threshold=2), "th")
+    nl.add_output(nl.add_gate(Kind.SOP, [a, b, c], cover=("1-0", "011"), onset=False), "sop")
+    nl.add_output(nl.add_gate(Kind.XOR, [a, b, c, d]), "xor")
+    rows = all_input_rows(5)
+    aig = to_and2(nl)
+    assert {g.kind for g in aig.gates} <= {Kind.INPUT, Kind.CONST0, Kind.AND}
+    assert np.array_equal(aig.evaluate(rows), nl.evaluate(rows))
+
+
+def test_layered_network_forward_matches_hand_computation():
+    net = ThresholdNetwork.layered([2, 1])
+    net = net.with_weights(np.array([1.0, 1.0, 1.0]))  # bias -1: AND(a, b)... h = -1 + a + b
+    table = TruthTable.from_function(2, 1, lambda a, b: a & b)
+    assert net.accuracy(table) == 1.0
