@@ -40,9 +40,8 @@ def check_complete_size(n_inputs: int) -> None:
 def all_input_rows(n_inputs: int) -> np.ndarray:
     """All 2**n input patterns in canonical order, shape (2**n, n), first input the MSB."""
     check_complete_size(n_inputs)
-    r = np.arange(1 << n_inputs, dtype=np.int64)
-    shifts = np.arange(n_inputs - 1, -1, -1, dtype=np.int64)
-    return ((r[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
+    numbers = np.arange(1 << n_inputs, dtype=">u4").view(np.uint8).reshape(-1, 4)
+    return np.ascontiguousarray(np.unpackbits(numbers, axis=1)[:, 32 - n_inputs :])
 
 
 def row_numbers(inputs: np.ndarray) -> np.ndarray:
@@ -50,8 +49,10 @@ def row_numbers(inputs: np.ndarray) -> np.ndarray:
     n = inputs.shape[1]
     if n > 62:
         raise BtfsynthError(f"row numbers need at most 62 inputs, not {n}")
-    weights = np.left_shift(np.int64(1), np.arange(n - 1, -1, -1, dtype=np.int64))
-    return inputs.astype(np.int64) @ weights if n else np.zeros(len(inputs), np.int64)
+    packed = np.packbits(np.asarray(inputs, dtype=np.uint8), axis=1)  # MSB-first bytes
+    words = np.zeros((len(inputs), 8), dtype=np.uint8)
+    words[:, 8 - packed.shape[1] :] = packed
+    return (words.view(">u8")[:, 0] >> np.uint64(8 * packed.shape[1] - n)).astype(np.int64)
 
 
 def pack_bits(bits: np.ndarray) -> np.ndarray:
@@ -80,12 +81,12 @@ def unpack_bits(planes: np.ndarray, rows: int) -> np.ndarray:
     return np.ascontiguousarray(bits.T)
 
 
-def _row_keys(inputs: np.ndarray) -> np.ndarray:
-    """One sortable key per input row: the bytes of the packed row."""
-    packed = np.packbits(inputs, axis=1)
-    if packed.shape[1] == 0:
-        packed = np.zeros((len(inputs), 1), dtype=np.uint8)
-    packed = np.ascontiguousarray(packed)
+def row_keys(inputs: np.ndarray) -> np.ndarray:
+    """One sortable key per input row: its row number up to 62 inputs (fast integer sorts),
+    else the bytes of the packed row."""
+    if inputs.shape[1] <= 62:
+        return row_numbers(inputs)
+    packed = np.ascontiguousarray(np.packbits(inputs, axis=1))
     return packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
 
 
@@ -95,7 +96,7 @@ def find_conflict(
     """The first pair of row indices (i < j) with equal inputs and conflicting cared outputs."""
     if len(inputs) < 2:
         return None
-    keys = _row_keys(inputs)
+    keys = row_keys(inputs)
     order = np.argsort(keys, kind="stable")
     same = keys[order[1:]] == keys[order[:-1]]
     for pos in np.flatnonzero(same):
@@ -166,7 +167,8 @@ class TruthTable:
             if len(set(names)) != len(names):
                 dup = next(x for x in names if names.count(x) > 1)
                 raise BtfsynthError(f"duplicate {kind} name {dup!r}")
-        conflict = find_conflict(self.inputs, self.outputs, self.care)
+        # Canonical complete tables (built here with _complete=True) have distinct rows.
+        conflict = None if self._complete else find_conflict(self.inputs, self.outputs, self.care)
         if conflict is not None:
             i, j = conflict
             raise BtfsynthError(
@@ -230,9 +232,7 @@ class TruthTable:
             [np.broadcast_to(np.asarray(c, dtype=np.int64) & 1, (len(inputs),)) for c in cols],
             axis=1,
         ).astype(np.uint8)
-        table = cls(inputs, outputs, None, tuple(input_names), tuple(output_names), name)
-        table._complete = True
-        return table
+        return cls(inputs, outputs, None, tuple(input_names), tuple(output_names), name, True)
 
     def _with_rows(self, index: np.ndarray, name: str | None = None) -> TruthTable:
         return TruthTable(
@@ -264,16 +264,15 @@ class TruthTable:
             cared = order[self.care[order, k]]
             outputs[r[cared], k] = self.outputs[cared, k]
             care[r[cared], k] = True
-        table = TruthTable(
+        return TruthTable(
             all_input_rows(self.n_inputs),
             outputs,
             care,
             self.input_names,
             self.output_names,
             self.name,
+            True,
         )
-        table._complete = True
-        return table
 
     def sample(self, k: int, seed: Seed = None) -> TruthTable:
         """``k`` distinct rows of this table drawn uniformly without replacement."""
@@ -321,7 +320,7 @@ class TruthTable:
 
     # -- comparison --------------------------------------------------------------------------
     def _canonical(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        keys = _row_keys(self.inputs)
+        keys = row_keys(self.inputs)
         _, first = np.unique(keys, return_index=True)
         outputs = np.where(self.care, self.outputs, 0)[first]
         return self.inputs[first], outputs, self.care[first]
