@@ -25,3 +25,22 @@ def test_layered_network_forward_matches_hand_computation():
     net = net.with_weights(np.array([1.0, 1.0, 1.0]))  # bias -1: AND(a, b)... h = -1 + a + b
     table = TruthTable.from_function(2, 1, lambda a, b: a & b)
     assert net.accuracy(table) == 1.0
+
+
+def test_atomic_write_respects_the_umask_and_leaves_nothing_on_failure(tmp_path):
+    import os
+
+    from btfsynth.files import atomic_write, write_text
+
+    path = tmp_path / "out.txt"
+    write_text(path, "hello\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (path.stat().st_mode & 0o777) == 0o666 & ~mask
+    try:
+        with atomic_write(tmp_path / "half.txt") as handle:
+            handle.write("partial")
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

@@ -1,0 +1,139 @@
+"""``btfsynth export``: write a netlist or a learned model as Verilog, BLIF, DOT, AIGER, JSON,
+SVG or PNG.
+
+A netlist is read by extension (:func:`btfsynth.exporters.read_netlist`); a model (a learner
+result JSON with a ``network`` key, or a network JSON with ``"format": "btfsynth-network"``) is
+compiled first with :func:`btfsynth.compile.compile_network`. SVG and PNG are rendered from the
+DOT drawing by graphviz's ``dot`` program.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+
+import click
+
+from btfsynth.errors import BtfsynthError, FormatError
+from btfsynth.exporters import read_netlist, read_table
+from btfsynth.files import read_text, write_bytes
+from btfsynth.netlist import Netlist
+
+BY_EXTENSION = {
+    ".v": "verilog",
+    ".blif": "blif",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".aig": "aiger",
+    ".aag": "aiger",
+    ".json": "json",
+    ".svg": "svg",
+    ".png": "png",
+}
+FORMATS = ("verilog", "blif", "dot", "aiger", "json", "svg", "png")
+INSTALL_DOT = (
+    "rendering {fmt} needs graphviz's 'dot' program, which is not installed: install graphviz "
+    "(apt-get install graphviz, brew install graphviz, conda install graphviz) or use --format dot"
+)
+
+
+def load_source(path: str) -> Netlist:
+    """A netlist file, or the compiled netlist of a model JSON."""
+    if os.path.splitext(path)[1].lower() != ".json":
+        return read_netlist(path)
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+    is_model = isinstance(data, dict) and (
+        data.get("format") == "btfsynth-network" or ("network" in data and "format" not in data)
+    )
+    if not is_model:
+        from btfsynth.exporters.netjson import netlist_from_dict
+
+        return netlist_from_dict(data, path)
+    try:
+        from btfsynth.compile import compile_network
+    except ImportError:
+        raise BtfsynthError(
+            f"{path} is a model: exporting it needs the compiler (btfsynth.compile), which this "
+            "installation lacks; compile it elsewhere with 'btfsynth compile'"
+        ) from None
+    from btfsynth.network import ThresholdNetwork
+
+    return compile_network(ThresholdNetwork.load(path)).netlist
+
+
+def render(dot_text: str, fmt: str, path: str) -> None:
+    """Render DOT text to SVG or PNG with graphviz, writing ``path`` atomically."""
+    program = shutil.which("dot")
+    if program is None:
+        raise BtfsynthError(INSTALL_DOT.format(fmt=fmt.upper()))
+    done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode(), capture_output=True)
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise BtfsynthError(f"graphviz dot failed: {message[0] if message else done.returncode}")
+    write_bytes(path, done.stdout)
+
+
+@click.command("export")
+@click.argument("source")
+@click.option("-o", "--output", required=True, help="File to write.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format; by default from the extension of OUTPUT (.v .blif .dot .aig .aag "
+    ".json .svg .png). AIGER is ASCII for .aag, binary otherwise.",
+)
+@click.option(
+    "--testbench",
+    default=None,
+    help="(verilog) Also write a self-checking testbench (run it with iverilog) to this file.",
+)
+@click.option(
+    "--table",
+    default=None,
+    help="(with --testbench) Truth table file or task spec the testbench checks; "
+    "default: every row of the netlist's own truth table.",
+)
+def export(source: str, output: str, fmt: str | None, testbench: str | None, table: str | None):
+    """Write the netlist (or compiled model) in SOURCE to OUTPUT."""
+    ext = os.path.splitext(output)[1].lower()
+    fmt = fmt or BY_EXTENSION.get(ext)
+    if fmt is None:
+        known = " ".join(sorted(BY_EXTENSION))
+        raise BtfsynthError(
+            f"{output}: cannot tell the format from {ext or 'no extension'!r} "
+            f"(known: {known}); give --format"
+        )
+    if (testbench or table) and fmt != "verilog":
+        raise BtfsynthError("--testbench and --table apply to --format verilog only")
+    if fmt in ("svg", "png") and shutil.which("dot") is None:
+        raise BtfsynthError(INSTALL_DOT.format(fmt=fmt.upper()))
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise BtfsynthError(f"{output}: no such folder {folder}")
+    netlist = load_source(source)
+    name = os.path.basename(source)
+    if fmt == "verilog":
+        from btfsynth.exporters import verilog
+
+        truth = read_table(table) if table is not None else None
+        verilog.write_netlist(netlist, output, name, testbench=testbench, table=truth)
+    elif fmt in ("svg", "png"):
+        from btfsynth.exporters.dot import format_dot
+
+        render(format_dot(netlist, name), fmt, output)
+    else:
+        module = "netjson" if fmt == "json" else fmt
+        writer = importlib.import_module(f"btfsynth.exporters.{module}")
+        options = {"binary": ext != ".aag"} if fmt == "aiger" else {}
+        writer.write_netlist(netlist, output, source=name, **options)
+    click.echo(f"wrote {output} ({fmt}, {netlist.n_inputs} inputs, {netlist.n_outputs} outputs)")
+    if testbench:
+        click.echo(f"wrote {testbench} (testbench: iverilog -o tb {output} {testbench} && vvp tb)")

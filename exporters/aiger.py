@@ -1,0 +1,217 @@
+"""AIGER, the And-Inverter Graph format of the hardware model checking and IWLS contests.
+
+Both variants of the AIGER 1.9 specification (Biere, "The AIGER And-Inverter Graph (AIG)
+Format", fmv.jku.at/aiger): ASCII (``aag M I L O A`` then one line per input, latch, output and
+AND) and binary (``aig``: inputs implicit, each AND ``2*v`` stored as the two deltas
+``lhs - rhs0`` and ``rhs0 - rhs1`` in 7-bit groups, least significant first, high bit set when
+more follow). Literal ``2*v + 1`` is the complement of variable ``v``; literal 0 is false.
+
+The writer decomposes a netlist with :func:`btfsynth.aig.to_and2` (strashed, constants folded)
+and numbers the inputs 1..I, the ANDs I+1..M in topological order; the symbol table carries the
+input and output names. The reader takes combinational files (L = 0, no bad-state, constraint,
+justice or fairness properties); ANDs of ASCII files may come in any order. Extension ``.aag``
+is ASCII, ``.aig`` binary.
+"""
+
+from __future__ import annotations
+
+import os
+
+from btfsynth.aig import to_and2
+from btfsynth.errors import FormatError
+from btfsynth.files import read_bytes, write_bytes
+from btfsynth.netlist import Kind, Netlist
+
+from .nets import NetBuilder
+
+# -- writer --------------------------------------------------------------------------------------
+
+
+def _encode(value: int) -> bytes:
+    """The 7-bit group encoding of a non-negative integer (binary AIGER deltas)."""
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def format_aiger(netlist: Netlist, binary: bool = False, source: str | None = None) -> bytes:
+    """The AIGER file of ``netlist``: ASCII (``aag``) or binary (``aig``)."""
+    aig = to_and2(netlist)
+    n_in = aig.n_inputs
+    var = [0] * len(aig.gates)
+    next_var = 1
+    for i in aig.inputs:
+        var[i], next_var = next_var, next_var + 1
+    ands: list[tuple[int, int, int]] = []
+    for i, g in enumerate(aig.gates):
+        if g.kind is Kind.AND:
+            var[i], next_var = next_var, next_var + 1
+            rhs = sorted((2 * var[f.gate] + f.inverted for f in g.fanins), reverse=True)
+            ands.append((2 * var[i], rhs[0], rhs[-1]))
+    outs = [2 * var[s.gate] + s.inverted for s in aig.outputs]
+    header = f"{'aig' if binary else 'aag'} {n_in + len(ands)} {n_in} 0 {len(outs)} {len(ands)}\n"
+    parts = [header.encode()]
+    if not binary:
+        parts.append("".join(f"{2 * var[i]}\n" for i in aig.inputs).encode())
+    parts.append("".join(f"{lit}\n" for lit in outs).encode())
+    if binary:
+        parts.append(b"".join(_encode(lhs - r0) + _encode(r0 - r1) for lhs, r0, r1 in ands))
+    else:
+        parts.append("".join(f"{lhs} {r0} {r1}\n" for lhs, r0, r1 in ands).encode())
+    symbols = [f"i{k} {name}" for k, name in enumerate(aig.input_names)]
+    symbols += [f"o{k} {name}" for k, name in enumerate(aig.output_names)]
+    comment = f"written by btfsynth{' from ' + source if source else ''}"
+    text = "".join(" ".join(s.splitlines()) + "\n" for s in [*symbols, "c", comment])
+    parts.append(text.encode("utf-8"))
+    return b"".join(parts)
+
+
+def write_netlist(
+    netlist: Netlist, path: str | os.PathLike, binary: bool | None = None, source: str | None = None
+) -> None:
+    """Write ``netlist`` as AIGER (atomically); binary unless ``path`` ends in ``.aag``
+    (``binary`` overrides the extension)."""
+    if binary is None:
+        binary = not os.fspath(path).lower().endswith(".aag")
+    write_bytes(path, format_aiger(netlist, binary, source))
+
+
+# -- reader --------------------------------------------------------------------------------------
+
+
+class _Cursor:
+    """Reads the text lines and binary AND section of an AIGER file, counting lines."""
+
+    def __init__(self, data: bytes, path):
+        self.data, self.pos, self.line, self.path = data, 0, 0, path
+
+    def error(self, message: str, line: int | None = None) -> FormatError:
+        return FormatError(message, self.path, self.line if line is None else line)
+
+    def text_line(self, what: str) -> str:
+        end = self.data.find(b"\n", self.pos)
+        if end < 0:
+            if self.pos >= len(self.data):
+                raise FormatError(f"file ends before {what} (truncated?)", self.path, self.line)
+            end = len(self.data)
+        self.line += 1
+        line = self.data[self.pos : end].decode("utf-8", errors="replace")
+        self.pos = end + 1
+        return line
+
+    def numbers(self, what: str, count: int) -> list[int]:
+        words = self.text_line(what).split()
+        if len(words) != count or not all(w.isdigit() for w in words):
+            raise self.error(f"expected {count} unsigned number(s) for {what}")
+        return [int(w) for w in words]
+
+    def delta(self) -> int:
+        value, shift = 0, 0
+        data = self.data
+        while True:
+            if self.pos >= len(data):
+                raise self.error(
+                    "file ends inside the binary AND section (truncated?)", self.line + 1
+                )
+            byte = data[self.pos]
+            self.pos += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return value
+            shift += 7
+
+
+def parse_aiger(data: bytes, path: str | os.PathLike | None = None) -> Netlist:
+    """A netlist (INPUT, CONST0 and AND gates) from the bytes of an ASCII or binary AIGER file."""
+    cur = _Cursor(data, path)
+    header = cur.text_line("the header").split()
+    if not header or header[0] not in ("aag", "aig"):
+        raise cur.error("not an AIGER file: the header must start with 'aag' or 'aig'")
+    binary = header[0] == "aig"
+    if not 6 <= len(header) <= 10 or not all(w.isdigit() for w in header[1:]):
+        raise cur.error("the header must be 'aag|aig M I L O A' with unsigned numbers")
+    m, n_in, n_latch, n_out, n_and, *extra = (int(w) for w in header[1:])
+    if n_latch:
+        raise cur.error(f"latches are not supported (L = {n_latch}): only combinational AIGs")
+    if any(extra):
+        raise cur.error("bad-state, constraint, justice and fairness sections are not supported")
+    if m < n_in + n_and:
+        raise cur.error(f"M = {m} is smaller than I + A = {n_in + n_and}")
+    builder = NetBuilder(path, lambda v: f"variable {v} (literal {2 * v})")
+    uses = {}
+
+    def literal(lit: int, line: int) -> tuple[int, bool]:
+        if lit > 2 * m + 1:
+            raise cur.error(f"literal {lit} exceeds 2*M+1 = {2 * m + 1}", line)
+        if lit < 2:
+            uses.setdefault(0, line)
+        return lit >> 1, bool(lit & 1)
+
+    inputs = []
+    for k in range(n_in):
+        if binary:
+            lit = 2 * (k + 1)
+        else:
+            (lit,) = cur.numbers(f"input {k}", 1)
+            if lit < 2 or lit & 1:
+                raise cur.error(f"input literal {lit} must be even and at least 2")
+        inputs.append((lit >> 1, cur.line))
+    outputs = [(cur.numbers(f"output {k}", 1)[0], cur.line) for k in range(n_out)]
+    ands = []
+    and_line = cur.line + 1
+    for k in range(n_and):
+        if binary:
+            lhs = 2 * (n_in + k + 1)
+            rhs0 = lhs - cur.delta()
+            rhs1 = rhs0 - cur.delta()
+            if rhs1 < 0:
+                raise cur.error(f"AND {k} has a negative literal", and_line)
+            ands.append((lhs, rhs0, rhs1, and_line))
+        else:
+            lhs, rhs0, rhs1 = cur.numbers(f"AND {k}", 3)
+            if lhs < 2 or lhs & 1:
+                raise cur.error(f"AND literal {lhs} must be even and at least 2")
+            ands.append((lhs, rhs0, rhs1, cur.line))
+    names_in, names_out = _symbols(cur, n_in, n_out)
+    for k, (v, line) in enumerate(inputs):
+        if v > m:
+            raise cur.error(f"input literal {2 * v} exceeds 2*M = {2 * m}", line)
+        builder.add_input(v, line, names_in.get(k, f"i{k}"))
+    for lhs, rhs0, rhs1, line in ands:
+        if lhs > 2 * m:
+            raise cur.error(f"AND literal {lhs} exceeds 2*M = {2 * m}", line)
+        builder.define(lhs >> 1, Kind.AND, [literal(rhs0, line), literal(rhs1, line)], line)
+    for k, (lit, line) in enumerate(outputs):
+        builder.add_output(names_out.get(k, f"o{k}"), literal(lit, line), line)
+    if 0 in uses:
+        builder.define(0, Kind.CONST0, [], uses[0])
+    return builder.build(os.path.splitext(os.path.basename(os.fspath(path or "top")))[0])
+
+
+def _symbols(cur: _Cursor, n_in: int, n_out: int) -> tuple[dict[int, str], dict[int, str]]:
+    """Input and output names from the symbol table (up to the comment section)."""
+    names: dict[str, dict[int, str]] = {"i": {}, "o": {}}
+    limits = {"i": n_in, "o": n_out}
+    while cur.pos < len(cur.data):
+        line = cur.text_line("symbols")
+        if line.startswith("c") and line.rstrip() == "c":
+            break
+        if not line.strip():
+            continue
+        head, _, name = line.partition(" ")
+        kind, index = head[:1], head[1:]
+        if kind not in "ilobcjf" or not index.isdigit() or not name:
+            raise cur.error(f"bad symbol table line {line!r}")
+        if kind in names:
+            if int(index) >= limits[kind]:
+                raise cur.error(f"symbol {head} refers to a missing {kind}-th signal")
+            names[kind][int(index)] = name
+    return names["i"], names["o"]
+
+
+def read_netlist(path: str | os.PathLike) -> Netlist:
+    """Read an ASCII or binary AIGER file (the header decides, not the extension)."""
+    return parse_aiger(read_bytes(path), os.fspath(path))

@@ -1,0 +1,364 @@
+"""Named nets, shared by the text formats (BLIF, Verilog, AIGER).
+
+Readers see signals defined by name, possibly after their use; :class:`NetBuilder` collects the
+definitions and builds a :class:`~btfsynth.netlist.Netlist` in topological order with an
+iterative depth-first search (linear time, no recursion limit), reporting cycles, undefined
+signals and duplicate drivers as ``file:line`` errors.
+
+Writers need one unique, legal name per gate (:func:`net_names`), covers of gates for BLIF
+``.names`` and Verilog sum-of-products (:func:`gate_cover`, :func:`project`), and a fallback for
+gates too wide to write that way (:func:`expand_gates`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+
+from btfsynth.errors import FormatError
+from btfsynth.netlist import Gate, Kind, Netlist, Signal
+from btfsynth.stats import netlist_stats
+
+Ref = tuple[Hashable, bool]
+"""A reference to a net (its key) and whether it is complemented."""
+
+
+@dataclass
+class Definition:
+    """A gate over named fan-ins, as found at ``line`` of the file."""
+
+    kind: Kind
+    fanins: list[Ref]
+    line: int
+    extra: dict = field(default_factory=dict)
+    """Gate fields beyond kind and fan-ins: weights, threshold, cover, onset."""
+
+
+def complement(kind: Kind, fanins: list[Ref], extra: dict) -> tuple[Kind, list[Ref], dict]:
+    """The same gate with its output complemented, without adding a gate (De Morgan for
+    AND/OR, one complemented fan-in for XOR, the other cover side for SOP)."""
+    flip = [(key, not inv) for key, inv in fanins]
+    if kind is Kind.AND:
+        return Kind.OR, flip, extra
+    if kind is Kind.OR:
+        return Kind.AND, flip, extra
+    if kind is Kind.XOR:
+        (key, inv), *rest = fanins
+        return Kind.XOR, [(key, not inv), *rest], extra
+    if kind is Kind.SOP:
+        return Kind.SOP, fanins, {**extra, "onset": not extra.get("onset", True)}
+    if kind in (Kind.BUF, Kind.NOT):
+        return (Kind.NOT if kind is Kind.BUF else Kind.BUF), fanins, extra
+    if kind in (Kind.CONST0, Kind.CONST1):
+        return (Kind.CONST1 if kind is Kind.CONST0 else Kind.CONST0), fanins, extra
+    raise ValueError(f"cannot complement a {kind.value} gate")
+
+
+def copy_of(ref: Ref) -> tuple[Kind, list[Ref]]:
+    """A one-input gate that copies (BUF) or complements (NOT) a net."""
+    key, inv = ref
+    return (Kind.NOT if inv else Kind.BUF), [(key, False)]
+
+
+class NetBuilder:
+    """Collects inputs, gate definitions and outputs by name; :meth:`build` orders them.
+
+    Keys are net names (str) or any other hashable (anonymous sub-expressions, AIGER
+    variables); only string keys become gate names. ``describe(key)`` names a key in errors.
+    """
+
+    def __init__(self, path: str | os.PathLike | None, describe: Callable[[Hashable], str] = str):
+        self.path = path
+        self.describe = describe
+        self.inputs: dict[Hashable, tuple[int, str]] = {}
+        self.defs: dict[Hashable, Definition] = {}
+        self.outputs: list[tuple[str, Ref, int]] = []
+
+    def error(self, message: str, line: int | None) -> FormatError:
+        return FormatError(message, self.path, line)
+
+    def add_input(self, key: Hashable, line: int, name: str | None = None) -> None:
+        """Declare a primary input (named ``name``, by default ``str(key)``)."""
+        if key in self.inputs or key in self.defs:
+            raise self.error(f"input {self.describe(key)} is declared twice", line)
+        self.inputs[key] = (line, str(key) if name is None else name)
+
+    def define(self, key: Hashable, kind: Kind, fanins: Sequence[Ref], line: int, **extra) -> None:
+        """Define net ``key`` as a gate; a second driver of the same net is an error."""
+        if key in self.defs or key in self.inputs:
+            first = self.defs[key].line if key in self.defs else self.inputs[key][0]
+            what = "an input" if key in self.inputs else f"driven at line {first}"
+            raise self.error(f"signal {self.describe(key)} has two drivers (it is {what})", line)
+        self.defs[key] = Definition(kind, list(fanins), line, extra)
+
+    def add_output(self, name: str, ref: Ref, line: int) -> None:
+        self.outputs.append((name, ref, line))
+
+    def build(self, name: str = "top") -> Netlist:
+        """The netlist: inputs in declaration order, then every definition (used or not) in
+        a topological order that follows the file where it can."""
+        netlist = Netlist(name=name)
+        gates = netlist.gates
+        index: dict[Hashable, int] = {}
+        names: set[str] = set()
+        for key, (line, input_name) in self.inputs.items():
+            if input_name in names:
+                raise self.error(f"two inputs are named {input_name}", line)
+            names.add(input_name)
+            index[key] = len(gates)
+            gates.append(Gate(Kind.INPUT, name=input_name))
+        defs = self.defs
+        on_stack: set[Hashable] = set()
+
+        def add(key: Hashable, d: Definition) -> None:
+            fanins = tuple(Signal(index[k], inv) for k, inv in d.fanins)
+            index[key] = len(gates)
+            gates.append(Gate(d.kind, fanins, key if isinstance(key, str) else None, **d.extra))
+
+        for root, d in defs.items():
+            if root in index:
+                continue
+            if all(k in index for k, _ in d.fanins):  # the common case: defined before use
+                add(root, d)
+                continue
+            stack = [(root, 0)]
+            on_stack.add(root)
+            while stack:
+                key, pos = stack[-1]
+                d = defs[key]
+                while pos < len(d.fanins) and d.fanins[pos][0] in index:
+                    pos += 1
+                if pos == len(d.fanins):
+                    stack.pop()
+                    on_stack.discard(key)
+                    add(key, d)
+                    continue
+                stack[-1] = (key, pos)
+                child = d.fanins[pos][0]
+                if child in on_stack:
+                    where = defs[child].line
+                    raise self.error(
+                        f"combinational cycle through signal {self.describe(child)}", where
+                    )
+                if child not in defs:
+                    raise self.error(f"undefined signal {self.describe(child)}", d.line)
+                on_stack.add(child)
+                stack.append((child, 0))
+        seen: set[str] = set()
+        for out_name, (key, inv), line in self.outputs:
+            if out_name in seen:
+                raise self.error(f"output {out_name} is declared twice", line)
+            seen.add(out_name)
+            if key not in index:
+                raise self.error(f"output {out_name} is not driven", line)
+            netlist.add_output(Signal(index[key], inv), out_name)
+        return netlist
+
+
+# -- names for writers ---------------------------------------------------------------------------
+
+
+@dataclass
+class NetNames:
+    """Unique legal names: one per gate, one per output.
+
+    ``own[k]`` is True when output ``k`` is its gate's own net (no buffer needed); otherwise
+    the writer drives the output net from ``gates[outputs[k].gate]`` (complemented if needed).
+    """
+
+    gates: list[str]
+    outputs: list[str]
+    own: list[bool]
+
+
+def sanitise(name: str, legal: re.Pattern) -> str:
+    """``name`` if it matches ``legal``, else with every offending character replaced by ``_``
+    (and a leading ``_`` when it still does not match)."""
+    if legal.fullmatch(name):
+        return name
+    fixed = "".join(ch if legal.fullmatch(ch) else "_" for ch in name) or "_"
+    return fixed if legal.fullmatch(fixed) else "_" + fixed
+
+
+def net_names(netlist: Netlist, legal: re.Pattern, share_inputs: bool = False) -> NetNames:
+    """Choose names: inputs keep theirs, an output's name goes to the gate that drives it
+    (uncomplemented, first output wins), other gates keep a legal unique name or get ``n<i>``.
+    Names that ``legal`` rejects are sanitised; a collision gets a numeric suffix. With
+    ``share_inputs`` (BLIF) an output named like the input it copies is that input's net."""
+    taken: set[str] = set()
+
+    def claim(wanted: str) -> str:
+        base = sanitise(wanted, legal)
+        name, k = base, 1
+        while name in taken:
+            name, k = f"{base}_{k}", k + 1
+        taken.add(name)
+        return name
+
+    gates: list[str | None] = [None] * len(netlist.gates)
+    for index, name in zip(netlist.inputs, netlist.input_names):
+        gates[index] = claim(name)
+    outputs: list[str] = []
+    own = [False] * netlist.n_outputs
+    for k, (name, out) in enumerate(zip(netlist.output_names, netlist.outputs)):
+        if share_inputs and not out.inverted and gates[out.gate] == name and name not in outputs:
+            outputs.append(name)
+            own[k] = True
+        else:
+            outputs.append(claim(name))
+    for k, out in enumerate(netlist.outputs):
+        g = netlist.gates[out.gate]
+        if not out.inverted and gates[out.gate] is None and g.kind is not Kind.INPUT:
+            gates[out.gate] = outputs[k]
+            own[k] = True
+    for i, g in enumerate(netlist.gates):
+        if gates[i] is None:
+            gates[i] = claim(g.name if g.name and legal.fullmatch(g.name) else f"n{i}")
+    return NetNames(gates, outputs, own)  # type: ignore[arg-type]
+
+
+# -- covers and expansion for writers -----------------------------------------------------------
+
+COVER_LIMIT = 256
+"""Gates whose cover would need more cubes are written as their AND2 decomposition."""
+
+
+def threshold_cubes(weights: Sequence[int], threshold: int, limit: int) -> list[str] | None:
+    """The minimal true points of ``sum(w_i v_i) >= threshold`` as cubes ('1' for a positive
+    weight, '0' for a negative one, '-' elsewhere); None when there are more than ``limit``.
+
+    A threshold function is unate, so its minimal true points are its prime implicants and
+    their OR is the function. Adding fan-ins by decreasing ``|w|`` and stopping as soon as the
+    sum reaches the threshold yields every minimal point exactly once.
+    """
+    k = len(weights)
+    need = threshold - sum(w for w in weights if w < 0)
+    if need <= 0:
+        return ["-" * k]
+    order = sorted((i for i in range(k) if weights[i]), key=lambda i: -abs(weights[i]))
+    suffix = [0] * (len(order) + 1)
+    for pos in range(len(order) - 1, -1, -1):
+        suffix[pos] = suffix[pos + 1] + abs(weights[order[pos]])
+    cubes: list[str] = []
+    chosen: list[int] = []
+
+    def visit(pos: int, total: int) -> bool:
+        if total >= need:
+            cube = ["-"] * k
+            for i in chosen:
+                cube[i] = "1" if weights[i] > 0 else "0"
+            cubes.append("".join(cube))
+            return len(cubes) <= limit
+        if total + suffix[pos] < need:
+            return True
+        chosen.append(order[pos])
+        ok = visit(pos + 1, total + abs(weights[order[pos]]))
+        chosen.pop()
+        return ok and visit(pos + 1, total)
+
+    return cubes if visit(0, 0) else None
+
+
+def gate_cover(g: Gate, limit: int = COVER_LIMIT) -> tuple[list[str], bool] | None:
+    """A cover of ``g`` over its fan-ins (their inversion flags not applied) and whether it
+    lists the on-set; None when it needs more than ``limit`` cubes."""
+    k = len(g.fanins)
+    kind = g.kind
+    if kind is Kind.CONST0:
+        return [], True
+    if kind is Kind.CONST1:
+        return ["-" * k], True
+    if kind in (Kind.BUF, Kind.NOT):
+        return ["1" if kind is Kind.BUF else "0"], True
+    if kind is Kind.AND:
+        return ["1" * k], True
+    if kind is Kind.OR:
+        return ["-" * i + "1" + "-" * (k - 1 - i) for i in range(k)], True
+    if kind is Kind.XOR:
+        if k > 1 and 1 << (k - 1) > limit:
+            return None
+        rows = (format(r, f"0{k}b") for r in range(1 << k))
+        return [row for row in rows if row.count("1") % 2], True
+    if kind is Kind.MAJ:
+        cubes = threshold_cubes([1] * k, (k + 1) // 2, limit)
+        return None if cubes is None else (cubes, True)
+    if kind is Kind.THRESHOLD:
+        cubes = threshold_cubes(list(g.weights), g.threshold, limit)
+        return None if cubes is None else (cubes, True)
+    if kind is Kind.SOP:
+        return list(g.cover), g.onset
+    raise ValueError(f"no cover for a {kind.value} gate")
+
+
+def project(cover: Sequence[str], fanins: Sequence[Signal]) -> tuple[list[int], list[str]]:
+    """Rewrite a cover over signals (with inversion flags) as a cover over distinct gates:
+    inversions flip literals, repeated gates merge (a cube asking for both values vanishes),
+    repeated cubes go."""
+    columns: dict[int, int] = {}
+    for f in fanins:
+        columns.setdefault(f.gate, len(columns))
+    cubes: dict[str, None] = {}
+    for cube in cover:
+        out = ["-"] * len(columns)
+        for ch, f in zip(cube, fanins):
+            if ch == "-":
+                continue
+            bit = "1" if (ch == "1") != f.inverted else "0"
+            col = columns[f.gate]
+            if out[col] not in ("-", bit):
+                break
+            out[col] = bit
+        else:
+            cubes["".join(out)] = None
+    return list(columns), list(cubes)
+
+
+def expand_gates(netlist: Netlist, keep: Callable[[Gate], bool]) -> Netlist:
+    """``netlist`` with every gate that ``keep`` rejects replaced by its AND2 decomposition
+    (:func:`btfsynth.aig.to_and2` of that gate alone); returned unchanged when all are kept."""
+    from btfsynth.aig import to_and2
+
+    if all(keep(g) for g in netlist.gates):
+        return netlist
+    out = Netlist(name=netlist.name)
+    remap: list[Signal] = []
+    for g in netlist.gates:
+        fanins = [Signal(remap[f.gate].gate, remap[f.gate].inverted ^ f.inverted) for f in g.fanins]
+        if keep(g):
+            remap.append(out.add(g.with_fanins(fanins)))
+            continue
+        alone = Netlist()
+        ins = [alone.add_input(f"i{j}") for j in range(len(fanins))]
+        alone.add_output(alone.add(g.with_fanins(ins)), "y")
+        aig = to_and2(alone)
+        local: list[Signal] = []
+        next_input = iter(fanins)
+        for a in aig.gates:
+            if a.kind is Kind.INPUT:
+                local.append(next(next_input))
+            elif a.kind is Kind.CONST0:
+                local.append(out.add_const(False))
+            else:
+                pair = (
+                    Signal(local[f.gate].gate, local[f.gate].inverted ^ f.inverted)
+                    for f in a.fanins
+                )
+                local.append(out.add(Gate(Kind.AND, tuple(pair))))
+        s = aig.outputs[0]
+        remap.append(Signal(local[s.gate].gate, local[s.gate].inverted ^ s.inverted))
+    for name, s in zip(netlist.output_names, netlist.outputs):
+        out.add_output(Signal(remap[s.gate].gate, remap[s.gate].inverted ^ s.inverted), name)
+    return out
+
+
+def header_lines(netlist: Netlist, source: str | None) -> list[str]:
+    """Two comment lines (without the comment mark) naming the source and the gate counts."""
+    stats = netlist_stats(netlist)
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(stats.by_kind.items())) or "none"
+    return [
+        f"written by btfsynth{' from ' + ' '.join(source.split()) if source else ''}",
+        f"{stats.inputs} inputs, {stats.outputs} outputs, {stats.gates} gates ({kinds}),"
+        f" AND2 count {stats.and2}, depth {stats.depth}",
+    ]
