@@ -281,7 +281,8 @@ class ThresholdNetwork:
             data = json.loads(read_text(path))
         except json.JSONDecodeError as exc:
             raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
-        if isinstance(data, dict) and "network" in data and "format" not in data:
+        is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
+        if isinstance(data, dict) and "network" in data and not is_network:
             data = data["network"]
         if not isinstance(data, dict):
             raise FormatError("expected a JSON object", path, 1)

@@ -1,0 +1,101 @@
+"""``btfsynth compile`` and ``btfsynth stats``: threshold network → gate netlist, and its size.
+
+``compile`` prints the compile report (which gate each BTF node became, THRESHOLD fallbacks and
+data-exact nodes with their reasons, how the netlist was proven equal to the network) and the
+netlist statistics, and records a one-line summary of the report as the written file's
+``source`` (a header comment; the ``source`` key of .json). ``stats`` shows what any netlist
+shows (gate counts by kind, THRESHOLD gates among them, AND2 count, depth) and, for .json files,
+that recorded summary: per-node detail such as data-exactness comes only from ``compile``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from btfsynth.compile import compile_network
+from btfsynth.errors import BtfsynthError
+from btfsynth.exporters import NETLIST_FORMATS, read_netlist, read_table, write_netlist
+from btfsynth.files import read_text
+from btfsynth.netlist import LEAF_KINDS, Kind
+from btfsynth.network import ThresholdNetwork
+from btfsynth.stats import netlist_stats
+
+
+def _check_output(path: str) -> None:
+    """Refuse an unknown extension or a missing folder before any work is done."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in NETLIST_FORMATS:
+        known = ", ".join(sorted(NETLIST_FORMATS))
+        raise BtfsynthError(
+            f"{path}: unknown netlist format {ext or '(no extension)'!r}; known: {known}"
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise BtfsynthError(f"{path}: no such folder {folder}")
+
+
+@click.command("compile")
+@click.argument("model")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    help="Netlist file: .blif, .v, .json, .aag/.aig or .dot (by extension).",
+)
+@click.option(
+    "--table",
+    default=None,
+    help="Care set (.pla, .dat or task spec): decides nodes too wide to enumerate in "
+    "networks of more than 24 inputs, and is scored.",
+)
+@click.option("--no-simplify", is_flag=True, help="Keep one gate per BTF node.")
+@click.option(
+    "--shrink",
+    is_flag=True,
+    help="Give every node the cheapest gate equal to it on the patterns it receives "
+    "(networks of at most 24 inputs; still equal to the network on every input).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the random rows checked for networks of more than 24 inputs.",
+)
+def compile_(
+    model: str, output: str, table: str | None, no_simplify: bool, shrink: bool, seed: int
+) -> None:
+    """Compile the threshold network in MODEL (a learner result or network JSON) into a
+    netlist proven equal to it, and write it to OUTPUT."""
+    _check_output(output)
+    network = ThresholdNetwork.load(model)
+    care = read_table(table) if table is not None else None
+    result = compile_network(network, care, simplify=not no_simplify, shrink=shrink, seed=seed)
+    report = result.report
+    summary = (
+        f"{os.path.basename(model)}: {report.exact} exact gates, "
+        f"{report.threshold} THRESHOLD, {report.data_exact} data-exact"
+    )
+    write_netlist(result.netlist, output, source=summary)
+    click.echo(f"wrote {output}")
+    for line in result.report.lines() + netlist_stats(result.netlist).lines():
+        click.echo(line)
+
+
+@click.command()
+@click.argument("netlist")
+def stats(netlist: str) -> None:
+    """Print gate counts, AND2 count and depth of NETLIST (any readable netlist format)."""
+    circuit = read_netlist(netlist)
+    for line in netlist_stats(circuit).lines():
+        click.echo(line)
+    logic = [g for g in circuit.gates if g.kind not in LEAF_KINDS and g.kind is not Kind.BUF]
+    threshold = sum(g.kind is Kind.THRESHOLD for g in logic)
+    click.echo(f"THRESHOLD:  {threshold} of {len(logic)} logic gates")
+    if netlist.lower().endswith(".json"):
+        source = json.loads(read_text(netlist)).get("source")
+        if source:
+            click.echo(f"compiled:   {source}")

@@ -1,0 +1,137 @@
+"""``btfsynth compile`` and ``btfsynth stats`` through the click application."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from btfsynth.cli.main import main
+from btfsynth.exporters import read_netlist, write_table
+from btfsynth.network import ThresholdNetwork
+from btfsynth.tasks import planted_andor, random_rows
+from btfsynth.truthtable import TruthTable, all_input_rows
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def planted(tmp_path):
+    """A planted AND/OR network saved as a learner result (top-level key "network")."""
+    task = planted_andor([5, 5, 3], p=0.8, seed=2)
+    path = tmp_path / "model.json"
+    result = {"format": "btfsynth-learn-result", "solved": True}
+    path.write_text(json.dumps({**result, "network": task.planted_network.to_dict()}))
+    return task, path
+
+
+@pytest.mark.parametrize("ext", [".json", ".blif", ".v"])
+def test_compile_writes_a_netlist_equal_to_the_network(planted, tmp_path, ext):
+    task, model = planted
+    out = tmp_path / f"circuit{ext}"
+    result = run("compile", str(model), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "verified:   equal to the network on all 32 input rows" in result.output
+    assert "0 THRESHOLD" in result.output and "AND2 count:" in result.output
+    rows = all_input_rows(5)
+    assert np.array_equal(read_netlist(out).evaluate(rows), task.planted.evaluate(rows))
+
+
+def test_stats_shows_counts_and_the_recorded_compile_summary(planted, tmp_path):
+    _, model = planted
+    out = tmp_path / "circuit.json"
+    assert run("compile", str(model), "-o", str(out)).exit_code == 0
+    result = run("stats", str(out))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "inputs:     5" and lines[1] == "outputs:    3"
+    assert "THRESHOLD:  0 of" in result.output
+    assert "compiled:   model.json:" in result.output and "0 data-exact" in result.output
+
+
+def test_no_simplify_keeps_the_raw_gates(tmp_path):
+    # Two nodes computing AND(a, b): one gate each raw, one shared gate after simplification.
+    net = ThresholdNetwork(5, 2, 2, [0, 1, 2, 0, 1, 2], [3, 3, 3, 4, 4, 4], [1.0] * 6)
+    model = tmp_path / "net.json"
+    net.save(model)
+    for flag, gates in (
+        ("--no-simplify", "gates:      2  (and 2)"),
+        (None, "gates:      1  (and 1)"),
+    ):
+        out = tmp_path / "c.json"
+        result = run("compile", str(model), "-o", str(out), *([flag] if flag else []))
+        assert result.exit_code == 0, result.output
+        assert gates in result.output
+        rows = all_input_rows(2)
+        assert np.array_equal(read_netlist(out).evaluate(rows), net.predict(rows))
+
+
+def test_shrink_option(tmp_path):
+    # y = AND(AND(a, b), OR(a, b)) is AND(a, b) on every input: --shrink drops the OR.
+    net = ThresholdNetwork.layered([2, 2, 1])
+    net = net.with_weights(np.array([1, 1, 1, -1, 1, 1, 1, 1, 1.0]))
+    model = tmp_path / "net.json"
+    net.save(model)
+    out = tmp_path / "c.json"
+    for flag, gates in (
+        (None, "gates:      3  (and 2, or 1)"),
+        ("--shrink", "gates:      1  (and 1)"),
+    ):
+        result = run("compile", str(model), "-o", str(out), *([flag] if flag else []))
+        assert result.exit_code == 0, result.output
+        assert gates in result.output
+        assert np.array_equal(
+            read_netlist(out).evaluate(all_input_rows(2)), net.predict(all_input_rows(2))
+        )
+
+
+def test_wide_networks_need_the_table_as_care_set(tmp_path):
+    net = ThresholdNetwork.layered([26, 3, 1], seed=4)
+    model = tmp_path / "net.json"
+    net.save(model)
+    rows = random_rows(26, 64, seed=3)
+    pla = tmp_path / "care.pla"
+    write_table(TruthTable(rows, net.predict(rows)), pla)
+    out = tmp_path / "c.json"
+    result = run("compile", str(model), "-o", str(out))
+    assert result.exit_code == 2 and "error:" in result.output and "truth table" in result.output
+    assert not out.exists()
+    result = run("compile", str(model), "-o", str(out), "--table", str(pla))
+    assert result.exit_code == 0, result.output
+    assert "3 data-exact" in result.output and "on 64 care-set rows" in result.output
+    assert "table:      100.00 %" in result.output
+    assert np.array_equal(read_netlist(out).evaluate(rows), net.predict(rows))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "invalid JSON"),
+        ('{"format": "btfsynth-network", "nodes": 3}', "missing the key"),
+        (
+            json.dumps(ThresholdNetwork.layered([2, 2], seed=0, output_kind="class").to_dict()),
+            "class-output",
+        ),
+    ],
+)
+def test_bad_models_give_a_one_line_error(tmp_path, content, message):
+    model = tmp_path / "bad.json"
+    model.write_text(content)
+    out = tmp_path / "c.json"
+    result = run("compile", str(model), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ") and message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_bad_output_and_missing_files(planted, tmp_path):
+    _, model = planted
+    result = run("compile", str(model), "-o", str(tmp_path / "c.xyz"))
+    assert result.exit_code == 2 and "unknown netlist format '.xyz'" in result.output
+    result = run("compile", str(model), "-o", str(tmp_path / "nowhere" / "c.json"))
+    assert result.exit_code == 2 and "no such folder" in result.output
+    result = run("stats", str(tmp_path / "missing.blif"))
+    assert result.exit_code == 2 and result.output.startswith("error: ")
