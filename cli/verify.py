@@ -1,0 +1,124 @@
+"""``btfsynth verify``, ``equiv`` and ``eval``: check circuits with the bit-packed evaluator.
+
+A circuit is any netlist file the readers know (by extension) or a learned model (a JSON
+threshold network, evaluated exactly as threshold gates). Exit status: 0 when the check
+passes, 1 on a mismatch (counterexamples are printed), 2 on bad input, 3 when ``equiv`` ran
+out of time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+import numpy as np
+
+from btfsynth import bitsim
+from btfsynth.errors import BtfsynthError, FormatError
+from btfsynth.exporters import read_netlist, read_table
+from btfsynth.files import read_text
+from btfsynth.netlist import Netlist
+from btfsynth.network import ThresholdNetwork
+from btfsynth.verify import equivalent
+from btfsynth.verify import verify as verify_table
+
+EXIT_CODES = {"equivalent": 0, "different": 1, "unknown": 3}
+
+
+def load_circuit(path: str) -> Netlist | ThresholdNetwork:
+    """A netlist by extension, or a threshold network from a model JSON."""
+    if os.path.splitext(path)[1].lower() == ".json":
+        try:
+            data = json.loads(read_text(path))
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+        if isinstance(data, dict) and (
+            data.get("format") == "btfsynth-network" or ("network" in data and "format" not in data)
+        ):
+            return ThresholdNetwork.load(path)
+    return read_netlist(path)
+
+
+def _match_option(by_position: bool) -> bool | None:
+    return True if by_position else None
+
+
+@click.command("verify")
+@click.argument("netlist", type=click.Path(dir_okay=False))
+@click.argument("table")
+@click.option("--by-position", is_flag=True, help="Match inputs and outputs by position.")
+@click.option("-k", "--counterexamples", type=int, default=10, show_default=True,
+              help="How many counterexamples to print.")  # fmt: skip
+def verify(netlist: str, table: str, by_position: bool, counterexamples: int) -> None:
+    """Check NETLIST on every row of TABLE (a .pla/.dat file or a task spec such as mult:3).
+
+    Inputs and outputs are matched by name when both sides use the same names, else by
+    position. Don't-care outputs are skipped. Exit 0 when all rows agree, 1 otherwise.
+    """
+    report = verify_table(
+        load_circuit(netlist), read_table(table), _match_option(by_position), counterexamples
+    )
+    click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command()
+@click.argument("a", type=click.Path(dir_okay=False))
+@click.argument("b", type=click.Path(dir_okay=False))
+@click.option("--by-position", is_flag=True, help="Match inputs and outputs by position.")
+@click.option("--time-limit", type=float, default=None, help="Seconds before giving up (unknown).")
+@click.option("--patterns", type=int, default=10**6, show_default=True,
+              help="Random patterns simulated before SAT (over 32 inputs).")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+def equiv(a: str, b: str, by_position: bool, time_limit: float | None, patterns: int,
+          seed: int) -> None:  # fmt: skip
+    """Prove A and B equivalent or find an input where they differ.
+
+    Up to 32 inputs every input pattern is evaluated; above that, random simulation and then
+    one SAT call per output pair. Exit 0 equivalent, 1 different, 3 unknown (time limit).
+    """
+    if time_limit is not None and time_limit <= 0:
+        raise BtfsynthError("--time-limit must be positive")
+    result = equivalent(load_circuit(a), load_circuit(b), by_position, time_limit, patterns, seed)
+    click.echo(result.summary())
+    sys.exit(EXIT_CODES[result.status])
+
+
+def _parse_rows(lines: list[tuple[str, int, str]], n: int) -> np.ndarray:
+    """0/1 rows from (source, line, text) triples; blank lines and '#' comments skipped."""
+    rows = []
+    for source, line, text in lines:
+        bits = "".join(text.split("#", 1)[0].split())
+        if not bits:
+            continue
+        if len(bits) != n or set(bits) - set("01"):
+            raise FormatError(f"expected {n} bits of 0/1, got {bits!r}", source, line)
+        rows.append([int(c) for c in bits])
+    return np.array(rows, dtype=np.uint8).reshape(-1, n)
+
+
+@click.command("eval")
+@click.argument("netlist", type=click.Path(dir_okay=False))
+@click.option("--input", "inputs", multiple=True, help="An input row of 0/1 bits (repeatable).")
+@click.option("--rows", "rows_file", type=click.Path(dir_okay=False),
+              help="A file with one input row per line ('-' reads stdin).")  # fmt: skip
+def eval_(netlist: str, inputs: tuple[str, ...], rows_file: str | None) -> None:
+    """Evaluate NETLIST on input rows; print each row's input and output bits.
+
+    Bits are in the circuit's input order (first input first), e.g. --input 0110.
+    """
+    circuit = load_circuit(netlist)
+    program = bitsim.as_program(circuit)
+    lines = [("--input", k + 1, text) for k, text in enumerate(inputs)]
+    if rows_file is not None:
+        text = sys.stdin.read() if rows_file == "-" else read_text(rows_file)
+        lines += [(rows_file, k + 1, t) for k, t in enumerate(text.splitlines())]
+    if not lines:
+        raise BtfsynthError("give input rows with --input BITS or --rows FILE")
+    rows = _parse_rows(lines, program.n_inputs)
+    outputs = bitsim.evaluate_rows(program, rows)
+    click.echo(f"# {' '.join(program.input_names)} -> {' '.join(program.output_names)}")
+    for row, out in zip(rows, outputs):
+        click.echo("".join(map(str, row.tolist())) + " " + "".join(map(str, out.tolist())))
