@@ -8,12 +8,17 @@ statement per gate inside a loop over words), compiled with ``gcc -O2``. Each fi
 best of several repeats, of wall-clock and of CPU time: the machine is shared, so the best is
 the least disturbed run, and CPU time leaves out the time the process waited for a core.
 
-    python benchmarks/bitsim_speed.py [--repeats 5] [--gates 20000] [--threads N]
+gcc needs about a minute per workload; ``--c-cache DIR`` keeps the binaries in DIR, named by
+the hash of their C source, so a rerun skips compiling identical programs (the timing always
+runs afresh).
+
+    python benchmarks/bitsim_speed.py [--repeats 5] [--gates 20000] [--threads N] [--c-cache DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -137,19 +142,29 @@ int main(void) {{
 """
 
 
-def time_c(nl: Netlist, n_words: int, repeats: int) -> tuple[float, float] | None:
-    """Best (wall, CPU) seconds of the generated C program's eval(), or None without gcc."""
+def time_c(
+    nl: Netlist, n_words: int, repeats: int, cache: Path | None = None
+) -> tuple[float, float] | None:
+    """Best (wall, CPU) seconds of the generated C program's eval(), or None without gcc.
+    With ``cache``, the binary is kept there under the hash of its source and reused."""
     gcc = shutil.which("gcc")
     if gcc is None:
         return None
+    source = c_program(nl, n_words, repeats)
     with tempfile.TemporaryDirectory() as tmp:
-        src, exe = Path(tmp) / "eval.c", Path(tmp) / "eval"
-        src.write_text(c_program(nl, n_words, repeats))
-        t0 = time.perf_counter()
-        subprocess.run([gcc, "-O2", "-o", str(exe), str(src)], check=True)
-        print(
-            f"  (gcc -O2 compiled {len(nl.gates)} statements in {time.perf_counter() - t0:.1f} s)"
-        )
+        folder = Path(tmp) if cache is None else cache
+        folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+        src, exe = Path(tmp) / "eval.c", folder / f"eval-{digest}"
+        if exe.exists():
+            print(f"  (reusing {exe}, compiled earlier from the same C source)")
+        else:
+            src.write_text(source)
+            t0 = time.perf_counter()
+            subprocess.run([gcc, "-O2", "-o", str(src.with_suffix("")), str(src)], check=True)
+            os.replace(src.with_suffix(""), exe)
+            seconds = time.perf_counter() - t0
+            print(f"  (gcc -O2 compiled {len(nl.gates)} statements in {seconds:.1f} s)")
         result = subprocess.run([str(exe)], check=True, capture_output=True, text=True)
         wall, cpu, _ = result.stdout.split()
         return float(wall), float(cpu)
@@ -166,7 +181,9 @@ def best_of(repeats: int, fn) -> tuple[float, float]:
     return wall, cpu
 
 
-def measure(label: str, nl: Netlist, planes: np.ndarray, repeats: int, threads: int) -> None:
+def measure(
+    label: str, nl: Netlist, planes: np.ndarray, repeats: int, threads: int, c_cache: Path | None
+) -> None:
     rows = planes.shape[1] * 64
     program = bitsim.compile_netlist(nl)
     gates = sum(g.kind is not Kind.INPUT for g in nl.gates)
@@ -190,7 +207,7 @@ def measure(label: str, nl: Netlist, planes: np.ndarray, repeats: int, threads: 
             repeats, lambda: bitsim.evaluate_packed(program, planes, threads=threads)
         ),
     }
-    c_times = time_c(nl, planes.shape[1], repeats)
+    c_times = time_c(nl, planes.shape[1], repeats, c_cache)
     if c_times is None:
         print("  (gcc not found: no C program)")
     else:
@@ -217,11 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--gates", type=int, default=20000)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--c-cache", type=Path, help="folder to keep and reuse the C binaries")
     args = parser.parse_args(argv)
     bitsim.evaluate_rows(random_netlist(4, 20, 0), np.zeros((1, 4), np.uint8))  # compile/load
 
     nl = random_netlist(20, args.gates, seed=1)
-    measure("random netlist", nl, bitsim.exhaustive_planes(20), args.repeats, args.threads)
+    planes = bitsim.exhaustive_planes(20)
+    measure("random netlist", nl, planes, args.repeats, args.threads, args.c_cache)
 
     path = EPFL / "multiplier.aig"
     try:
@@ -233,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rng = np.random.default_rng(2)
     planes = rng.integers(0, 2**64, size=(mult.n_inputs, 2**16 // 64), dtype=np.uint64)
-    measure("EPFL multiplier", mult, planes, args.repeats, args.threads)
+    measure("EPFL multiplier", mult, planes, args.repeats, args.threads, args.c_cache)
     return 0
 
 

@@ -5,9 +5,12 @@ that one generic numba kernel (:mod:`btfsynth.bitsim_kernels`) interprets block 
 
 * BUF/NOT and one-input gates become aliases (no operation); OR is an AND with inverted fan-ins
   and output; SOP covers that are one cube, one literal per cube, or a two-input XOR/XNOR
-  become AND/XOR operations; MAJ and THRESHOLD gates become bit-sliced counters (each
-  fan-in's value is added, per set bit of its weight, to planes of a binary counter, 64 rows at a
-  time) compared with the threshold, with special cases for AND/OR/MAJ3-like thresholds.
+  become AND/XOR operations. Output inversions move into the literals of the readers, and the
+  fan-in inversions of two-input AND/XOR and MAJ3 into the opcode (AND2, ANDN2, OR2, XOR2,
+  MAJ3, MAJ3N), so the hot loops of the kernel apply no masks; MAJ and THRESHOLD gates become
+  bit-sliced counters (each fan-in's value is added, per set bit of its weight, to planes of a
+  binary counter, 64 rows at a time) compared with the threshold, with special cases for
+  AND/OR/MAJ3-like thresholds.
 * Gates outside the cone of the outputs are dropped, and each gate value gets a *slot* that is
   reused once its last reader has run (linear-scan allocation in topological order), so the
   values of one block of words (``slots × block`` words) stay in cache.
@@ -27,6 +30,7 @@ and as the baseline in ``benchmarks/bitsim_speed.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 import time
@@ -46,7 +50,7 @@ from .truthtable import pack_bits, unpack_bits
 CACHE_BYTES = 1 << 20
 """Target size of one block's gate values (a share of the L2 cache)."""
 MAX_BLOCK_WORDS = 512
-CHUNK_WORK = 1 << 25
+CHUNK_WORK = 1 << 27
 """Operation·words per kernel call: between calls Ctrl-C is honoured and progress is drawn."""
 CHUNK_OUT_BYTES = 1 << 26
 MAX_EXHAUSTIVE_INPUTS = 40
@@ -69,18 +73,16 @@ class _Op:
 class Program:
     """A netlist flattened for the kernel.
 
-    Per operation ``i``: ``op`` (opcode), ``dst`` (slot written), ``aux`` (input index),
-    ``omask`` (all-ones when the result is complemented), fan-in entries
-    ``fptr[i]:fptr[i+1]`` of ``fslot``/``fmask``; SOP cubes ``gcube[i]:gcube[i+1]``, cube ``c``
-    owning fan-in entries ``cbeg[c]:cend[c]``; THRESHOLD weight bit positions
-    ``wptr[e]:wptr[e+1]`` of ``wbits`` per fan-in entry and threshold bits (LSB first)
-    ``tptr[i]:tptr[i+1]`` of ``tbits``. Outputs read slot ``oslot[k]`` xor ``oomask[k]``.
+    Per operation ``i``: the record ``rec[i]`` = (opcode, slot written, then the operand slots
+    a, b, c of the fast operations or the input index of an input), fan-in entries
+    ``fptr[i]:fptr[i+1]`` of ``fslot``/``fmask`` (read by the general operations); SOP cubes
+    ``gcube[i]:gcube[i+1]``, cube ``c`` owning fan-in entries ``cbeg[c]:cend[c]``; THRESHOLD
+    weight bit positions ``wptr[e]:wptr[e+1]`` of ``wbits`` per fan-in entry and threshold bits
+    (LSB first) ``tptr[i]:tptr[i+1]`` of ``tbits``. Outputs read slot ``oslot[k]`` xor
+    ``oomask[k]``.
     """
 
-    op: np.ndarray
-    dst: np.ndarray
-    aux: np.ndarray
-    omask: np.ndarray
+    rec: np.ndarray
     fptr: np.ndarray
     fslot: np.ndarray
     fmask: np.ndarray
@@ -108,7 +110,7 @@ class Program:
 
     @property
     def n_ops(self) -> int:
-        return len(self.op)
+        return len(self.rec)
 
     def block_words(self) -> int:
         """Words per block: all slot values of a block fit in :data:`CACHE_BYTES`."""
@@ -214,6 +216,33 @@ def _lower(g: Gate, ins: list[Lit]) -> _Op | Lit:
     raise BtfsynthError(f"cannot evaluate gate kind {kind}")
 
 
+def _normalise(o: _Op) -> tuple[_Op, bool]:
+    """The operation without its output inversion (returned, for the readers' literals), and
+    for XOR, AND2 and MAJ3 without fan-in inversions: these move to the output (XOR parity,
+    ``¬a∧¬b = ¬(a∨b)``, ``MAJ(¬a,¬b,¬c) = ¬MAJ(a,b,c)``) or into the opcode (ANDN2, MAJ3N
+    with the inverted fan-in last)."""
+    inv, lits, code = o.out_inv, o.fanins, o.code
+    if code in (kern.OP_XOR2, kern.OP_XOR):
+        inv ^= sum(i for _, i in lits) % 2 == 1
+        lits = [(v, False) for v, _ in lits]
+    elif code == kern.OP_AND2:
+        (x, ix), (y, iy) = lits
+        if ix and iy:
+            code, inv = kern.OP_OR2, not inv
+        elif ix:
+            code, x, y = kern.OP_ANDN2, y, x
+        elif iy:
+            code = kern.OP_ANDN2
+        lits = [(x, False), (y, False)]
+    elif code == kern.OP_MAJ3:
+        if sum(i for _, i in lits) >= 2:
+            lits, inv = _negated(lits), not inv
+        lits = sorted(lits, key=lambda lit: lit[1])
+        code = kern.OP_MAJ3N if lits[2][1] else kern.OP_MAJ3
+        lits = [(v, False) for v, _ in lits]
+    return dataclasses.replace(o, code=code, fanins=lits, out_inv=False), inv
+
+
 def _bits_of(x: int) -> list[int]:
     return [q for q in range(x.bit_length()) if (x >> q) & 1]
 
@@ -232,8 +261,9 @@ def compile_netlist(netlist: Netlist) -> Program:
         else:
             lowered = _lower(g, ins)
         if isinstance(lowered, _Op):
-            ops.append(lowered)
-            lit_of.append((len(ops) - 1, False))
+            op, inv = _normalise(lowered)
+            ops.append(op)
+            lit_of.append((len(ops) - 1, inv))
         else:
             lit_of.append(lowered)
     outs = [(lit_of[s.gate][0], lit_of[s.gate][1] ^ s.inverted) for s in netlist.outputs]
@@ -271,15 +301,15 @@ def _assemble(
                 free.append(slot[v])
 
     all_ones = np.uint64(0xFFFFFFFFFFFFFFFF)
-    code, dst, aux, omask, fptr, fslot, fmask = [], [], [], [], [0], [], []
+    rec, fptr, fslot, fmask = [], [0], [], []
     gcube, cbeg, cend, wptr, wbits, tptr, tbits = [0], [], [], [0], [], [0], []
     max_bits = 0
     for i in order:
         o = ops[i]
-        code.append(o.code)
-        dst.append(slot[i])
-        aux.append(o.aux)
-        omask.append(o.out_inv)
+        operands = [o.aux] if o.code == kern.OP_INPUT else []
+        if o.code in kern.FAST_OPS:
+            operands = [slot[v] for v, _ in o.fanins]
+        rec.append([o.code, slot[i], *operands] + [0] * (3 - len(operands)))
         pos = len(fslot)
         for size in o.cube_sizes:
             cbeg.append(pos)
@@ -308,10 +338,9 @@ def _assemble(
         return np.array(values, dtype=dtype)
 
     return Program(
-        op=ints(code, np.int8), dst=ints(dst), aux=ints(aux), omask=masks(omask),
-        fptr=ints(fptr), fslot=ints(fslot), fmask=masks(fmask), gcube=ints(gcube),
-        cbeg=ints(cbeg), cend=ints(cend), wptr=ints(wptr), wbits=ints(wbits), tptr=ints(tptr),
-        tbits=ints(tbits, np.uint8), oslot=ints([slot[v] for v, _ in outs]),
+        rec=ints(rec).reshape(-1, 5), fptr=ints(fptr), fslot=ints(fslot), fmask=masks(fmask),
+        gcube=ints(gcube), cbeg=ints(cbeg), cend=ints(cend), wptr=ints(wptr), wbits=ints(wbits),
+        tptr=ints(tptr), tbits=ints(tbits, np.uint8), oslot=ints([slot[v] for v, _ in outs]),
         oomask=masks([inv for _, inv in outs]), n_slots=max(n_slots, 1), max_bits=max_bits,
         input_names=input_names, output_names=output_names,
     )  # fmt: skip
@@ -407,9 +436,9 @@ def run_words(
     n_threads = max(1, min(threads or numba.get_num_threads(), n_blocks))
     p = program
     kern.run_chunk(
-        p.op, p.dst, p.aux, p.omask, p.fptr, p.fslot, p.fmask, p.gcube, p.cbeg, p.cend,
-        p.wptr, p.wbits, p.tptr, p.tbits, p.oslot, p.oomask, p.n_slots, p.max_bits, block,
-        mode, p.n_inputs, planes, word0, out, n_threads,
+        p.rec, p.fptr, p.fslot, p.fmask, p.gcube, p.cbeg, p.cend, p.wptr, p.wbits, p.tptr,
+        p.tbits, p.oslot, p.oomask, p.n_slots, p.max_bits, block, mode, p.n_inputs, planes,
+        word0, out, n_threads=n_threads,
     )  # fmt: skip
     return out
 

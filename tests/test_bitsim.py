@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from btfsynth import bitsim
+from btfsynth import bitsim_kernels as kern
 from btfsynth.errors import BtfsynthError
 from btfsynth.netlist import Kind, Netlist, Signal
 from btfsynth.network import ThresholdNetwork
@@ -80,6 +82,26 @@ def test_two_input_covers(cover, onset):
     nl.add_output(nl.add_gate(Kind.SOP, [a, ~b], cover=cover, onset=onset), "y")
     rows = all_input_rows(2)
     assert np.array_equal(bitsim.evaluate_rows(nl, rows), nl.evaluate(rows))
+
+
+def test_inversions_fold_into_the_fast_operations():
+    """Two-input AND/OR/XOR and MAJ3 with every pattern of fan-in inversions, read plain and
+    inverted, become the mask-free fast operations and still compute the gates."""
+    nl = Netlist()
+    a, b, c = (nl.add_input(name) for name in "abc")
+    kinds = [(Kind.AND, (a, b)), (Kind.OR, (a, b)), (Kind.XOR, (a, b)), (Kind.MAJ, (a, b, c))]
+    for kind, ins in kinds:
+        for flips in itertools.product([False, True], repeat=len(ins)):
+            g = nl.add_gate(kind, [~s if f else s for s, f in zip(ins, flips)])
+            nl.add_output(g, f"y{len(nl.outputs)}")
+            nl.add_output(~g, f"y{len(nl.outputs)}")
+    program = bitsim.compile_netlist(nl)
+    assert set(program.rec[:, 0].tolist()) == {kern.OP_INPUT, *kern.FAST_OPS}
+    assert not program.fmask.any()
+    rows = all_input_rows(3)
+    for threads in (1, 2):
+        got = unpack_bits(bitsim.evaluate_packed(program, pack_bits(rows), threads), len(rows))
+        assert np.array_equal(got, nl.evaluate(rows))
 
 
 def random_and_xor_netlist(n_inputs: int, n_gates: int, seed: int) -> Netlist:
