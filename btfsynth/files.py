@@ -8,7 +8,25 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
-from .errors import FormatError
+from .errors import BtfsynthError, FormatError
+
+
+def check_output(path: str | os.PathLike, inputs: tuple[str | os.PathLike, ...] = ()) -> None:
+    """Refuse, before any work, an output path that cannot be written or would overwrite one
+    of ``inputs``: a folder, a missing or read-only folder, the same file as an input."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise BtfsynthError(f"{path}: is a folder, not a file")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise BtfsynthError(f"{path}: no such folder {folder}")
+    if not os.path.exists(path) and not os.access(folder, os.W_OK):
+        raise BtfsynthError(f"{path}: folder {folder} is not writable")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise BtfsynthError(f"{path}: not writable")
+    for source in inputs:
+        if os.path.exists(path) and os.path.exists(source) and os.path.samefile(path, source):
+            raise BtfsynthError(f"{path}: would overwrite the input {os.fspath(source)}")
 
 
 @contextlib.contextmanager
@@ -16,10 +34,16 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside ``path`` and rename it into place on success.
 
     A failure (or Ctrl-C) inside the block removes the temporary file, so ``path`` is never
-    left partly written.
+    left partly written. A symbolic link is written through (its target is replaced); a path
+    that exists but is not a regular file (``/dev/stdout``, a pipe) is written directly,
+    since it cannot be replaced.
     """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(os.fspath(path))
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, mode) as handle:
+            yield handle
+        return
+    folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would give

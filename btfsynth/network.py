@@ -23,6 +23,8 @@ from .files import read_text, write_text
 from .truthtable import Seed, TruthTable, rng_from
 
 OUTPUT_KINDS = ("binary", "class")
+MAX_NODES = 1 << 24
+"""Networks beyond 16 M nodes are refused before any memory is taken."""
 
 
 @dataclass(eq=False)
@@ -51,6 +53,14 @@ class ThresholdNetwork:
         weights = np.asarray(self.weights, dtype=np.float64).ravel()
         if not len(src) == len(dst) == len(weights):
             raise BtfsynthError("src, dst and weights must have one entry per edge")
+        if not np.all(np.isfinite(weights)):
+            e = int(np.flatnonzero(~np.isfinite(weights))[0])
+            raise BtfsynthError(f"edge {src[e]} -> {dst[e]}: weight {weights[e]} is not finite")
+        if not 0 <= self.n_inputs < self.n_nodes or self.n_nodes > MAX_NODES:
+            raise BtfsynthError(
+                f"{self.n_nodes} nodes and {self.n_inputs} inputs: need 0 <= inputs < nodes "
+                f"<= {MAX_NODES}"
+            )
         first = self.first_btf
         if self.n_outputs < 1 or self.n_nodes - first < self.n_outputs:
             raise BtfsynthError(
@@ -245,26 +255,36 @@ class ThresholdNetwork:
     @classmethod
     def from_dict(cls, data: dict, path: str | None = None) -> ThresholdNetwork:
         """Inverse of :meth:`to_dict`; problems are reported as :class:`FormatError`."""
+        if data.get("format") != "btfsynth-network":
+            raise FormatError('not a btfsynth network (missing "format": "btfsynth-network")', path)
         try:
-            if data.get("format") != "btfsynth-network":
-                raise FormatError(
-                    'not a btfsynth network (missing "format": "btfsynth-network")', path
-                )
-            edges = np.asarray(data["edges"], dtype=np.float64).reshape(-1, 3)
+            sizes = [_exact_int(data[key], key) for key in ("nodes", "inputs", "outputs")]
+            edges = np.asarray(data["edges"], dtype=np.float64)
+            if edges.size == 0:
+                edges = edges.reshape(0, 3)
+            if edges.ndim != 2 or edges.shape[1] != 3:
+                raise BtfsynthError("edges must be a list of [receiving, sending, weight]")
+            ends = edges[:, :2]
+            if not np.all(np.isfinite(ends) & (ends == np.round(ends))):
+                raise BtfsynthError("edge node numbers must be integers")
+            names = {}
+            for key in ("input_names", "output_names"):
+                names[key] = tuple(data.get(key, ()))
+                if not all(isinstance(x, str) for x in names[key]):
+                    raise BtfsynthError(f"{key} must be a list of strings")
+            metadata = data.get("metadata", {})
+            if not isinstance(metadata, dict):
+                raise BtfsynthError("metadata must be an object")
             return cls(
-                int(data["nodes"]),
-                int(data["inputs"]),
-                int(data["outputs"]),
-                edges[:, 1].astype(np.int64),
-                edges[:, 0].astype(np.int64),
+                *sizes,
+                ends[:, 1].astype(np.int64),
+                ends[:, 0].astype(np.int64),
                 edges[:, 2],
-                tuple(data.get("input_names", ())),
-                tuple(data.get("output_names", ())),
+                names["input_names"],
+                names["output_names"],
                 data.get("output_kind", "binary"),
-                dict(data.get("metadata", {})),
+                dict(metadata),
             )
-        except FormatError:
-            raise
         except KeyError as exc:
             raise FormatError(f"network is missing the key {exc.args[0]!r}", path) from None
         except (BtfsynthError, TypeError, ValueError) as exc:
@@ -287,3 +307,10 @@ class ThresholdNetwork:
         if not isinstance(data, dict):
             raise FormatError("expected a JSON object", path, 1)
         return cls.from_dict(data, os.fspath(path))
+
+
+def _exact_int(value: object, key: str) -> int:
+    """An int from JSON, refusing floats with fractions, strings and booleans."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BtfsynthError(f"{key} must be an integer, not {value!r}")
+    return value

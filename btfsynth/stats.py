@@ -15,6 +15,8 @@ class NetlistStats:
     gates: int
     """Logic gates: everything but INPUT, constants and BUF (NOT gates count)."""
     by_kind: dict[str, int] = field(default_factory=dict)
+    """Logic gates by kind (they add up to ``gates``)."""
+    buffers: int = 0
     and2: int = 0
     """Two-input AND gates after :func:`btfsynth.aig.to_and2` (inverters free)."""
     depth: int = 0
@@ -23,10 +25,11 @@ class NetlistStats:
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items()))
+        buffers = f", plus {self.buffers} buffers" if self.buffers else ""
         return [
             f"inputs:     {self.inputs}",
             f"outputs:    {self.outputs}",
-            f"gates:      {self.gates}  ({kinds or 'none'})",
+            f"gates:      {self.gates}  ({kinds or 'none'}){buffers}",
             f"AND2 count: {self.and2}  (inverters free)",
             f"depth:      {self.depth}  (AND2 depth {self.and2_depth})",
         ]
@@ -46,14 +49,15 @@ def netlist_stats(netlist: Netlist) -> NetlistStats:
     """Count gates by kind, the AND2-equivalent size and the depth of ``netlist``."""
     by_kind: dict[str, int] = {}
     for g in netlist.gates:
-        if g.kind not in LEAF_KINDS:
+        if g.kind not in LEAF_KINDS and g.kind is not Kind.BUF:
             by_kind[g.kind.value] = by_kind.get(g.kind.value, 0) + 1
     aig = to_and2(netlist)
     return NetlistStats(
         inputs=netlist.n_inputs,
         outputs=netlist.n_outputs,
-        gates=sum(v for k, v in by_kind.items() if k != Kind.BUF.value),
+        gates=sum(by_kind.values()),
         by_kind=by_kind,
+        buffers=sum(g.kind is Kind.BUF for g in netlist.gates),
         and2=sum(g.kind is Kind.AND for g in aig.gates),
         depth=depth(netlist),
         and2_depth=depth(aig),

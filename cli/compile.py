@@ -18,23 +18,21 @@ import click
 from btfsynth.compile import compile_network
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import NETLIST_FORMATS, read_netlist, read_table, write_netlist
-from btfsynth.files import read_text
+from btfsynth.files import check_output, read_text
 from btfsynth.netlist import LEAF_KINDS, Kind
 from btfsynth.network import ThresholdNetwork
 from btfsynth.stats import netlist_stats
 
 
-def _check_output(path: str) -> None:
-    """Refuse an unknown extension or a missing folder before any work is done."""
+def _check_output(path: str, inputs: tuple[str, ...]) -> None:
+    """Refuse an unknown extension or an unwritable path before any work is done."""
     ext = os.path.splitext(path)[1].lower()
     if ext not in NETLIST_FORMATS:
         known = ", ".join(sorted(NETLIST_FORMATS))
         raise BtfsynthError(
             f"{path}: unknown netlist format {ext or '(no extension)'!r}; known: {known}"
         )
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise BtfsynthError(f"{path}: no such folder {folder}")
+    check_output(path, inputs)
 
 
 @click.command("compile")
@@ -70,8 +68,9 @@ def compile_(
 ) -> None:
     """Compile the threshold network in MODEL (a learner result or network JSON) into a
     netlist proven equal to it, and write it to OUTPUT."""
-    _check_output(output)
+    _check_output(output, (model,) + ((table,) if table else ()))
     network = ThresholdNetwork.load(model)
+    _warn_if_unsolved(model)
     care = read_table(table) if table is not None else None
     result = compile_network(network, care, simplify=not no_simplify, shrink=shrink, seed=seed)
     report = result.report
@@ -83,6 +82,19 @@ def compile_(
     click.echo(f"wrote {output}")
     for line in result.report.lines() + netlist_stats(result.netlist).lines():
         click.echo(line)
+
+
+def _warn_if_unsolved(model: str) -> None:
+    """A learner result that did not solve its table compiles, but to the wrong function."""
+    data = json.loads(read_text(model))
+    if isinstance(data, dict) and data.get("solved") is False:
+        accuracy = data.get("train_accuracy")
+        score = f" (training accuracy {accuracy:.4f})" if isinstance(accuracy, float) else ""
+        click.echo(
+            f"warning: {model}: the learner did not solve its table{score}; the netlist "
+            "computes the network, not the table",
+            err=True,
+        )
 
 
 @click.command()

@@ -8,6 +8,7 @@ stderr and exit status 2; Ctrl-C exits with status 130 after the command has sav
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 
 import click
@@ -18,6 +19,13 @@ COMMANDS = {
     # name: (module in btfsynth.cli, function, one-line help)
     "gen": ("data", "gen", "Generate a task's truth table (PLA or .dat)."),
     "info": ("data", "info", "Describe a truth table file or task spec."),
+    "learn": ("learn", "learn", "Learn a threshold network from a truth table (RRR)."),
+    "compile": ("compile", "compile_", "Compile a learned threshold network into a gate netlist."),
+    "stats": ("compile", "stats", "Print gate counts, AND2 count and depth of a netlist."),
+    "export": ("export", "export", "Write Verilog, BLIF, DOT, AIGER, SVG or PNG."),
+    "verify": ("verify", "verify", "Check a netlist against a truth table."),
+    "equiv": ("verify", "equiv", "Prove two netlists equivalent or find a counterexample."),
+    "eval": ("verify", "eval_", "Evaluate a netlist on input rows."),
 }
 
 
@@ -39,14 +47,34 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            fail(ctx, exc.format_message())
         except BtfsynthError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(2)
+            fail(ctx, str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(ctx, f"{where}{exc.strerror or exc}")
+        except MemoryError:
+            fail(ctx, "out of memory: the task or file is too large for this machine")
+        except RecursionError:
+            fail(ctx, "input nested too deeply to read")
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+
+
+def fail(ctx: click.Context, message: str) -> None:
+    """One line on stderr, exit status 2: the CLI's answer to bad input."""
+    click.echo(f"error: {' '.join(message.split())}", err=True)
+    ctx.exit(2)
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so that no temporary or partial file is left behind."""
+    raise KeyboardInterrupt
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

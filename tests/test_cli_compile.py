@@ -135,3 +135,22 @@ def test_bad_output_and_missing_files(planted, tmp_path):
     assert result.exit_code == 2 and "no such folder" in result.output
     result = run("stats", str(tmp_path / "missing.blif"))
     assert result.exit_code == 2 and result.output.startswith("error: ")
+
+
+def test_compile_refuses_to_overwrite_its_model(planted):
+    _, model = planted
+    before = model.read_text()
+    result = run("compile", str(model), "-o", str(model))
+    assert result.exit_code == 2
+    assert "would overwrite the input" in result.output
+    assert model.read_text() == before
+
+
+def test_compile_warns_about_an_unsolved_model(planted, tmp_path):
+    _, model = planted
+    data = json.loads(model.read_text())
+    data.update(solved=False, train_accuracy=0.75)
+    model.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["compile", str(model), "-o", str(tmp_path / "c.json")])
+    assert result.exit_code == 0
+    assert "did not solve its table (training accuracy 0.7500)" in result.output

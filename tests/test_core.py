@@ -44,3 +44,35 @@ def test_atomic_write_respects_the_umask_and_leaves_nothing_on_failure(tmp_path)
     except RuntimeError:
         pass
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_check_output_refuses_unwritable_paths_before_any_work(tmp_path):
+    import pytest
+
+    from btfsynth import BtfsynthError
+    from btfsynth.files import check_output
+
+    source = tmp_path / "in.json"
+    source.write_text("{}")
+    check_output(tmp_path / "new.blif", (source,))  # fine
+    with pytest.raises(BtfsynthError, match="is a folder"):
+        check_output(tmp_path)
+    with pytest.raises(BtfsynthError, match="no such folder"):
+        check_output(tmp_path / "missing" / "x.v")
+    with pytest.raises(BtfsynthError, match="would overwrite the input"):
+        check_output(tmp_path / "." / "in.json", (source,))
+
+
+def test_atomic_write_writes_through_links_and_into_special_files(tmp_path):
+    import os
+
+    from btfsynth.files import write_text
+
+    target = tmp_path / "real.v"
+    target.write_text("old")
+    link = tmp_path / "link.v"
+    link.symlink_to(target)
+    write_text(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    write_text(os.devnull, "discarded")
+    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)

@@ -92,6 +92,30 @@ def test_load_reads_the_network_key_of_a_model_file(tmp_path):
         ("[]", r"m\.json:1: expected a JSON object"),
         ('{"format": "other"}', "not a btfsynth network"),
         ('{"format": "btfsynth-network", "nodes": 3}', "missing the key"),
+        (
+            '{"format": "btfsynth-network", "nodes": 3, "inputs": 1, "outputs": 1,'
+            ' "edges": [[2, 1, NaN]]}',
+            r"bad network: edge 1 -> 2: weight nan is not finite",
+        ),
+        (
+            '{"format": "btfsynth-network", "nodes": 3.5, "inputs": 1, "outputs": 1, "edges": []}',
+            "nodes must be an integer",
+        ),
+        (
+            '{"format": "btfsynth-network", "nodes": 1000000000000, "inputs": 1, "outputs": 1,'
+            ' "edges": [[2, 1, 1.0]]}',
+            "need 0 <= inputs < nodes",
+        ),
+        (
+            '{"format": "btfsynth-network", "nodes": 3, "inputs": 1, "outputs": 1,'
+            ' "edges": [[2, 0.5, 1.0]], "input_names": [1]}',
+            "node numbers must be integers",
+        ),
+        (
+            '{"format": "btfsynth-network", "nodes": 3, "inputs": 1, "outputs": 1,'
+            ' "edges": [[2, 1, 1.0]], "input_names": [1]}',
+            "input_names must be a list of strings",
+        ),
     ],
 )
 def test_bad_network_files_give_one_line_errors(tmp_path, text, message):
