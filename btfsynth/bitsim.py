@@ -517,6 +517,8 @@ def evaluate_rows(circuit: Circuit, rows: np.ndarray) -> np.ndarray:
         raise BtfsynthError(
             f"the circuit has {program.n_inputs} inputs, the rows have shape {rows.shape}"
         )
+    if program.n_outputs == 0:
+        return np.zeros((len(rows), 0), dtype=np.uint8)
     return unpack_bits(evaluate_packed(program, pack_bits(rows)), len(rows))
 
 

@@ -29,7 +29,13 @@ from .dataset import Dataset
 from .errors import BtfsynthError
 from .netlist import Kind, Netlist, Signal
 from .network import ThresholdNetwork
-from .truthtable import MAX_COMPLETE_INPUTS, Seed, TruthTable, check_complete_size, rng_from
+from .truthtable import (
+    MAX_COMPLETE_INPUTS,
+    Seed,
+    TruthTable,
+    check_complete_size,
+    rng_from,
+)
 
 DEFAULT_ITEMS = 10_000
 """Rows drawn for sampled tasks, as in the paper's random-circuit and automaton data."""
@@ -43,6 +49,9 @@ MAX_ITEMS = 1 << MAX_COMPLETE_INPUTS
 
 MAX_AUTOENCODER_K = 12
 """autoencoder:K holds 4**K bits; K = 12 is 16 M bits."""
+
+BLOCK_ROWS = 1 << 16
+"""Rows per block when building or converting large tables (bounds the int64 temporaries)."""
 
 _PAPER_MULT_WIDTHS = {2: [4, 4, 4, 4], 3: [6, 12, 12, 12, 6]}
 
@@ -85,20 +94,41 @@ class Task:
 def int_bits(values: np.ndarray, width: int) -> np.ndarray:
     """Non-negative integers as rows of ``width`` bits, most significant first (uint8).
 
+    Works in blocks of rows so that the int64 temporaries stay small next to the result.
+
     >>> int_bits(np.array([2, 5]), 3).tolist()
     [[0, 1, 0], [1, 0, 1]]
     """
     values = np.asarray(values, dtype=np.int64)
     shifts = np.arange(width - 1, -1, -1, dtype=np.int64)
-    return ((values[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
+    bits = np.empty((len(values), width), dtype=np.uint8)
+    for start in range(0, len(values), BLOCK_ROWS):
+        block = values[start : start + BLOCK_ROWS, None]
+        bits[start : start + len(block)] = (block >> shifts) & 1
+    return bits
 
 
-def _bits_to_int(columns: Sequence[np.ndarray]) -> np.ndarray:
-    """The integer whose bits, most significant first, are the given 0/1 columns."""
-    value = np.zeros(len(columns[0]), dtype=np.int64)
-    for col in columns:
-        value = (value << 1) | col.astype(np.int64)
-    return value
+def _complete_table(
+    n: int,
+    m: int,
+    block_outputs: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    input_names: Sequence[str],
+    output_names: Sequence[str],
+    name: str,
+) -> TruthTable:
+    """The complete table over n inputs, its outputs computed block by block of rows.
+
+    ``block_outputs(numbers, inputs)`` gets the canonical row numbers (int64) and input bits
+    of a block and returns its (rows, m) 0/1 outputs. Building by blocks keeps the peak memory
+    near the table itself, rows × (n + m) bytes, even at 2^26 rows.
+    """
+    check_complete_size(n)
+    size = 1 << n
+    outputs = np.empty((size, m), dtype=np.uint8)
+    for start in range(0, size, BLOCK_ROWS):
+        numbers = np.arange(start, min(start + BLOCK_ROWS, size), dtype=np.int64)
+        outputs[start : start + len(numbers)] = block_outputs(numbers, int_bits(numbers, n))
+    return TruthTable.from_outputs(outputs, None, input_names, output_names, name)
 
 
 def random_rows(n: int, items: int, seed: Seed = None) -> np.ndarray:
@@ -151,13 +181,12 @@ def _names(prefix: str, width: int) -> list[str]:
 def multiplier(n: int) -> Task:
     """The complete n×n multiplier: inputs a_{n-1}..a0 b_{n-1}..b0, outputs p_{2n-1}..p0."""
     _need(n >= 1, f"the factor width N must be >= 1, not {n}")
-    check_complete_size(2 * n)
+    mask = (1 << n) - 1
 
-    def product(*cols: np.ndarray) -> list[np.ndarray]:
-        bits = int_bits(_bits_to_int(cols[:n]) * _bits_to_int(cols[n:]), 2 * n)
-        return list(bits.T)
+    def product(numbers: np.ndarray, _inputs: np.ndarray) -> np.ndarray:
+        return int_bits((numbers >> n) * (numbers & mask), 2 * n)
 
-    table = TruthTable.from_function(
+    table = _complete_table(
         2 * n, 2 * n, product, _names("a", n) + _names("b", n), _names("p", 2 * n), f"mult{n}"
     )
     return Task(f"mult{n}", f"mult:{n}", table, _PAPER_MULT_WIDTHS.get(n))
@@ -166,12 +195,12 @@ def multiplier(n: int) -> Task:
 def adder(n: int) -> Task:
     """The complete n-bit adder: inputs a_{n-1}..a0 b_{n-1}..b0, outputs s_n..s0 (s_n = carry)."""
     _need(n >= 1, f"the operand width N must be >= 1, not {n}")
-    check_complete_size(2 * n)
+    mask = (1 << n) - 1
 
-    def total(*cols: np.ndarray) -> list[np.ndarray]:
-        return list(int_bits(_bits_to_int(cols[:n]) + _bits_to_int(cols[n:]), n + 1).T)
+    def total(numbers: np.ndarray, _inputs: np.ndarray) -> np.ndarray:
+        return int_bits((numbers >> n) + (numbers & mask), n + 1)
 
-    table = TruthTable.from_function(
+    table = _complete_table(
         2 * n, n + 1, total, _names("a", n) + _names("b", n), _names("s", n + 1), f"adder{n}"
     )
     return Task(f"adder{n}", f"adder:{n}", table)
@@ -180,11 +209,12 @@ def adder(n: int) -> Task:
 def _symmetric(n: int, kind: str, outputs: list[str], f: Callable[[np.ndarray], list]) -> Task:
     """A complete table over inputs x0..x{n-1} whose outputs depend on the count of ones."""
     _need(n >= 1, f"the input count N must be >= 1, not {n}")
-    check_complete_size(n)
+
+    def count(_numbers: np.ndarray, inputs: np.ndarray) -> np.ndarray:
+        return np.stack(f(inputs.sum(axis=1, dtype=np.uint8)), axis=1)
+
     names = [f"x{j}" for j in range(n)]
-    table = TruthTable.from_function(
-        n, len(outputs), lambda *cols: f(np.sum(cols, axis=0)), names, outputs, f"{kind}{n}"
-    )
+    table = _complete_table(n, len(outputs), count, names, outputs, f"{kind}{n}")
     return Task(f"{kind}{n}", f"{kind}:{n}", table)
 
 

@@ -40,8 +40,14 @@ def check_complete_size(n_inputs: int) -> None:
 def all_input_rows(n_inputs: int) -> np.ndarray:
     """All 2**n input patterns in canonical order, shape (2**n, n), first input the MSB."""
     check_complete_size(n_inputs)
-    numbers = np.arange(1 << n_inputs, dtype=">u4").view(np.uint8).reshape(-1, 4)
-    return np.ascontiguousarray(np.unpackbits(numbers, axis=1)[:, 32 - n_inputs :])
+    size = 1 << n_inputs
+    rows = np.empty((size, n_inputs), dtype=np.uint8)
+    block = 1 << 16  # keeps the 32-bit unpacking temporaries small
+    for start in range(0, size, block):
+        numbers = np.arange(start, min(start + block, size), dtype=">u4").view(np.uint8)
+        bits = np.unpackbits(numbers.reshape(-1, 4), axis=1)
+        rows[start : start + len(bits)] = bits[:, 32 - n_inputs :]
+    return rows
 
 
 def row_numbers(inputs: np.ndarray) -> np.ndarray:
@@ -153,7 +159,7 @@ class TruthTable:
         self.care = np.ascontiguousarray(np.asarray(self.care, dtype=bool))
         if self.care.shape != self.outputs.shape:
             raise BtfsynthError("the care mask must have the shape of the outputs")
-        if np.any(self.inputs > 1) or np.any(self.outputs > 1):
+        if self.inputs.max(initial=0) > 1 or self.outputs.max(initial=0) > 1:
             raise BtfsynthError("truth table bits must be 0 or 1")
         n, m = self.inputs.shape[1], self.outputs.shape[1]
         self.input_names = tuple(self.input_names) or tuple(f"x{j}" for j in range(n))
@@ -232,7 +238,29 @@ class TruthTable:
             [np.broadcast_to(np.asarray(c, dtype=np.int64) & 1, (len(inputs),)) for c in cols],
             axis=1,
         ).astype(np.uint8)
-        return cls(inputs, outputs, None, tuple(input_names), tuple(output_names), name, True)
+        return cls.from_outputs(outputs, None, input_names, output_names, name)
+
+    @classmethod
+    def from_outputs(
+        cls,
+        outputs: np.ndarray,
+        care: np.ndarray | None = None,
+        input_names: Sequence[str] = (),
+        output_names: Sequence[str] = (),
+        name: str = "table",
+    ) -> TruthTable:
+        """The complete table whose row r (canonical order) has outputs ``outputs[r]``.
+
+        ``outputs`` has 2**n rows; the inputs are generated, and since canonical rows are
+        distinct no conflict search is needed.
+        """
+        outputs = np.asarray(outputs, dtype=np.uint8)
+        n = len(outputs).bit_length() - 1
+        if outputs.ndim != 2 or len(outputs) != 1 << n:
+            raise BtfsynthError(f"a complete table needs 2^n output rows, not {len(outputs)}")
+        return cls(
+            all_input_rows(n), outputs, care, tuple(input_names), tuple(output_names), name, True
+        )
 
     def _with_rows(self, index: np.ndarray, name: str | None = None) -> TruthTable:
         return TruthTable(
@@ -264,14 +292,8 @@ class TruthTable:
             cared = order[self.care[order, k]]
             outputs[r[cared], k] = self.outputs[cared, k]
             care[r[cared], k] = True
-        return TruthTable(
-            all_input_rows(self.n_inputs),
-            outputs,
-            care,
-            self.input_names,
-            self.output_names,
-            self.name,
-            True,
+        return TruthTable.from_outputs(
+            outputs, care, self.input_names, self.output_names, self.name
         )
 
     def sample(self, k: int, seed: Seed = None) -> TruthTable:
@@ -340,7 +362,7 @@ class TruthTable:
     def summary(self) -> str:
         """A few lines describing the table, as ``btfsynth info`` prints them."""
         kind = "complete" if self.is_complete else "partial"
-        dc = int((~self.care).sum())
+        dc = self.care.size - int(np.count_nonzero(self.care))
         return "\n".join(
             [
                 f"name:        {self.name}",

@@ -5,19 +5,25 @@ from __future__ import annotations
 import os
 
 import click
-from btfsynth.exporters import TABLE_FORMATS, boolearn, is_table_file, read_table, write_table
 
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
+from btfsynth.exporters import TABLE_FORMATS, boolearn, is_table_file, read_table, write_table
+from btfsynth.files import check_output
 from btfsynth.tasks import Task, from_spec
 
 
 @click.command()
 @click.argument("task")
 @click.option(
-    "--items", type=int, default=None, help="Rows to draw (sampled tasks; default 10000)."
+    "--items",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Rows to draw (sampled tasks; default 10000).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed."
+)
 @click.option("--p", "p", type=float, default=None, help="Gate probability (planted tasks; 0.5).")
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .pla or .dat file."
@@ -37,9 +43,7 @@ def gen(task: str, items: int | None, seed: int, p: float | None, output: str) -
         ext = os.path.splitext(output)[1] or "(no extension)"
         known = ", ".join(sorted(TABLE_FORMATS))
         raise BtfsynthError(f"{output}: unknown truth table format {ext!r}; known: {known}")
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise BtfsynthError(f"{output}: no such folder {folder}")
+    check_output(output)
     generated = from_spec(task, items=items, seed=seed, p=p)
     try:
         summary = _write(generated, output)

@@ -10,17 +10,18 @@ DOT drawing by graphviz's ``dot`` program.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import shutil
 import subprocess
 
 import click
 
-from btfsynth.errors import BtfsynthError, FormatError
-from btfsynth.exporters import read_netlist, read_table
-from btfsynth.files import read_text, write_bytes
+from btfsynth.cli.verify import is_model, read_json
+from btfsynth.errors import BtfsynthError
+from btfsynth.exporters import is_table_file, read_netlist, read_table
+from btfsynth.files import check_output, write_bytes
 from btfsynth.netlist import Netlist
+from btfsynth.truthtable import TruthTable
 
 BY_EXTENSION = {
     ".v": "verilog",
@@ -44,14 +45,8 @@ def load_source(path: str) -> Netlist:
     """A netlist file, or the compiled netlist of a model JSON."""
     if os.path.splitext(path)[1].lower() != ".json":
         return read_netlist(path)
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
-    is_model = isinstance(data, dict) and (
-        data.get("format") == "btfsynth-network" or ("network" in data and "format" not in data)
-    )
-    if not is_model:
+    data = read_json(path)
+    if not is_model(data):
         from btfsynth.exporters.netjson import netlist_from_dict
 
         return netlist_from_dict(data, path)
@@ -77,6 +72,30 @@ def render(dot_text: str, fmt: str, path: str) -> None:
         message = done.stderr.decode(errors="replace").strip().splitlines()
         raise BtfsynthError(f"graphviz dot failed: {message[0] if message else done.returncode}")
     write_bytes(path, done.stdout)
+
+
+def write(netlist: Netlist, fmt: str, output: str, name: str, testbench: str | None,
+          table: TruthTable | None) -> None:  # fmt: skip
+    """Write ``netlist`` to ``output`` in ``fmt`` (and the Verilog testbench, if asked)."""
+    if fmt == "verilog":
+        from btfsynth.exporters import verilog
+
+        verilog.write_netlist(netlist, output, name, testbench=testbench, table=table)
+    elif fmt in ("svg", "png"):
+        from btfsynth.exporters.dot import format_dot
+
+        render(format_dot(netlist, name), fmt, output)
+    else:
+        module = "netjson" if fmt == "json" else fmt
+        writer = importlib.import_module(f"btfsynth.exporters.{module}")
+        options = {"binary": not output.lower().endswith(".aag")} if fmt == "aiger" else {}
+        writer.write_netlist(netlist, output, source=name, **options)
+
+
+def _same_folder(filename: str | None, path: str) -> bool:
+    """True when the failing file ``filename`` lies beside ``path`` (its temporary file)."""
+    folder = os.path.dirname(os.path.realpath(path))
+    return filename is not None and os.path.dirname(os.path.realpath(filename)) == folder
 
 
 @click.command("export")
@@ -113,27 +132,28 @@ def export(source: str, output: str, fmt: str | None, testbench: str | None, tab
         )
     if (testbench or table) and fmt != "verilog":
         raise BtfsynthError("--testbench and --table apply to --format verilog only")
+    if table is not None and testbench is None:
+        raise BtfsynthError("--table names the rows a testbench checks: give --testbench too")
     if fmt in ("svg", "png") and shutil.which("dot") is None:
         raise BtfsynthError(INSTALL_DOT.format(fmt=fmt.upper()))
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise BtfsynthError(f"{output}: no such folder {folder}")
+    sources = (source, table) if table is not None and is_table_file(table) else (source,)
+    check_output(output, sources)
+    if testbench is not None:
+        if os.path.realpath(testbench) == os.path.realpath(output) or (
+            os.path.exists(testbench)
+            and os.path.exists(output)
+            and os.path.samefile(testbench, output)
+        ):
+            raise BtfsynthError(f"{testbench}: --testbench and -o name the same file")
+        check_output(testbench, sources)
     netlist = load_source(source)
-    name = os.path.basename(source)
-    if fmt == "verilog":
-        from btfsynth.exporters import verilog
-
-        truth = read_table(table) if table is not None else None
-        verilog.write_netlist(netlist, output, name, testbench=testbench, table=truth)
-    elif fmt in ("svg", "png"):
-        from btfsynth.exporters.dot import format_dot
-
-        render(format_dot(netlist, name), fmt, output)
-    else:
-        module = "netjson" if fmt == "json" else fmt
-        writer = importlib.import_module(f"btfsynth.exporters.{module}")
-        options = {"binary": ext != ".aag"} if fmt == "aiger" else {}
-        writer.write_netlist(netlist, output, source=name, **options)
+    truth = read_table(table) if table is not None else None
+    try:
+        write(netlist, fmt, output, os.path.basename(source), testbench, truth)
+    except OSError as exc:
+        bench = testbench and not _same_folder(exc.filename, output)
+        written = testbench if bench and _same_folder(exc.filename, testbench) else output
+        raise BtfsynthError(f"{written}: cannot write: {exc.strerror or exc}") from None
     click.echo(f"wrote {output} ({fmt}, {netlist.n_inputs} inputs, {netlist.n_outputs} outputs)")
     if testbench:
         click.echo(f"wrote {testbench} (testbench: iverilog -o tb {output} {testbench} && vvp tb)")

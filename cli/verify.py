@@ -9,6 +9,7 @@ out of time.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 
@@ -27,17 +28,28 @@ from btfsynth.verify import verify as verify_table
 EXIT_CODES = {"equivalent": 0, "different": 1, "unknown": 3}
 
 
+MODEL_FORMATS = ("btfsynth-network", "btfsynth-learn-result")
+
+
+def read_json(path: str) -> object:
+    """The parsed JSON in ``path``; a syntax error is a FormatError with its line."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+
+
+def is_model(data: object) -> bool:
+    """True for a learned model: a network JSON, a learner result, or a bare ``network`` key."""
+    return isinstance(data, dict) and (
+        data.get("format") in MODEL_FORMATS or ("network" in data and "format" not in data)
+    )
+
+
 def load_circuit(path: str) -> Netlist | ThresholdNetwork:
     """A netlist by extension, or a threshold network from a model JSON."""
-    if os.path.splitext(path)[1].lower() == ".json":
-        try:
-            data = json.loads(read_text(path))
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
-        if isinstance(data, dict) and (
-            data.get("format") == "btfsynth-network" or ("network" in data and "format" not in data)
-        ):
-            return ThresholdNetwork.load(path)
+    if os.path.splitext(path)[1].lower() == ".json" and is_model(read_json(path)):
+        return ThresholdNetwork.load(path)
     return read_netlist(path)
 
 
@@ -49,7 +61,7 @@ def _match_option(by_position: bool) -> bool | None:
 @click.argument("netlist", type=click.Path(dir_okay=False))
 @click.argument("table")
 @click.option("--by-position", is_flag=True, help="Match inputs and outputs by position.")
-@click.option("-k", "--counterexamples", type=int, default=10, show_default=True,
+@click.option("-k", "--counterexamples", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many counterexamples to print.")  # fmt: skip
 def verify(netlist: str, table: str, by_position: bool, counterexamples: int) -> None:
     """Check NETLIST on every row of TABLE (a .pla/.dat file or a task spec such as mult:3).
@@ -69,9 +81,10 @@ def verify(netlist: str, table: str, by_position: bool, counterexamples: int) ->
 @click.argument("b", type=click.Path(dir_okay=False))
 @click.option("--by-position", is_flag=True, help="Match inputs and outputs by position.")
 @click.option("--time-limit", type=float, default=None, help="Seconds before giving up (unknown).")
-@click.option("--patterns", type=int, default=10**6, show_default=True,
+@click.option("--patterns", type=click.IntRange(min=0), default=10**6, show_default=True,
               help="Random patterns simulated before SAT (over 32 inputs).")  # fmt: skip
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed.")  # fmt: skip
 def equiv(a: str, b: str, by_position: bool, time_limit: float | None, patterns: int,
           seed: int) -> None:  # fmt: skip
     """Prove A and B equivalent or find an input where they differ.
@@ -79,24 +92,25 @@ def equiv(a: str, b: str, by_position: bool, time_limit: float | None, patterns:
     Up to 32 inputs every input pattern is evaluated; above that, random simulation and then
     one SAT call per output pair. Exit 0 equivalent, 1 different, 3 unknown (time limit).
     """
-    if time_limit is not None and time_limit <= 0:
-        raise BtfsynthError("--time-limit must be positive")
+    if time_limit is not None and not (0 < time_limit < math.inf):
+        raise BtfsynthError(f"--time-limit must be a positive number of seconds, not {time_limit}")
     result = equivalent(load_circuit(a), load_circuit(b), by_position, time_limit, patterns, seed)
     click.echo(result.summary())
     sys.exit(EXIT_CODES[result.status])
 
 
-def _parse_rows(lines: list[tuple[str, int, str]], n: int) -> np.ndarray:
-    """0/1 rows from (source, line, text) triples; blank lines and '#' comments skipped."""
+def _parse_rows(lines: list[tuple[str, int, str, bool]], n: int) -> np.ndarray:
+    """0/1 rows from (source, line, text, skip_blank) tuples; '#' starts a comment. Blank
+    lines of a rows file are skipped; an --input value is always a row (empty for 0 inputs)."""
     rows = []
-    for source, line, text in lines:
+    for source, line, text, skip_blank in lines:
         bits = "".join(text.split("#", 1)[0].split())
-        if not bits:
+        if not bits and skip_blank:
             continue
         if len(bits) != n or set(bits) - set("01"):
             raise FormatError(f"expected {n} bits of 0/1, got {bits!r}", source, line)
         rows.append([int(c) for c in bits])
-    return np.array(rows, dtype=np.uint8).reshape(-1, n)
+    return np.array(rows, dtype=np.uint8).reshape(len(rows), n)
 
 
 @click.command("eval")
@@ -107,18 +121,24 @@ def _parse_rows(lines: list[tuple[str, int, str]], n: int) -> np.ndarray:
 def eval_(netlist: str, inputs: tuple[str, ...], rows_file: str | None) -> None:
     """Evaluate NETLIST on input rows; print each row's input and output bits.
 
-    Bits are in the circuit's input order (first input first), e.g. --input 0110.
+    Bits are in the circuit's input order (first input first), e.g. --input 0110. A circuit
+    without inputs is evaluated once when no rows are given.
     """
     circuit = load_circuit(netlist)
     program = bitsim.as_program(circuit)
-    lines = [("--input", k + 1, text) for k, text in enumerate(inputs)]
+    lines = [("--input", k + 1, text, False) for k, text in enumerate(inputs)]
     if rows_file is not None:
         text = sys.stdin.read() if rows_file == "-" else read_text(rows_file)
-        lines += [(rows_file, k + 1, t) for k, t in enumerate(text.splitlines())]
-    if not lines:
-        raise BtfsynthError("give input rows with --input BITS or --rows FILE")
+        lines += [(rows_file, k + 1, t, True) for k, t in enumerate(text.splitlines())]
+    if not inputs and rows_file is None:
+        if program.n_inputs:
+            raise BtfsynthError("give input rows with --input BITS or --rows FILE")
+        lines = [("--input", 1, "", False)]  # a constant circuit has one row, the empty one
     rows = _parse_rows(lines, program.n_inputs)
+    if len(rows) == 0:
+        raise BtfsynthError(f"{rows_file}: no input rows (one row of 0/1 bits per line)")
     outputs = bitsim.evaluate_rows(program, rows)
-    click.echo(f"# {' '.join(program.input_names)} -> {' '.join(program.output_names)}")
+    click.echo(" ".join(["#", *program.input_names, "->", *program.output_names]))
     for row, out in zip(rows, outputs):
-        click.echo("".join(map(str, row.tolist())) + " " + "".join(map(str, out.tolist())))
+        bits = "".join(map(str, row.tolist())) + " " + "".join(map(str, out.tolist()))
+        click.echo(bits.strip())

@@ -94,8 +94,14 @@ class _Cursor:
     def text_line(self, what: str) -> str:
         end = self.data.find(b"\n", self.pos)
         if end < 0:
+            if not self.data:
+                raise FormatError(
+                    "empty file: expected an AIGER header 'aag M I L O A'", self.path, 1
+                )
             if self.pos >= len(self.data):
-                raise FormatError(f"file ends before {what} (truncated?)", self.path, self.line)
+                raise FormatError(
+                    f"file ends before {what} (truncated?)", self.path, max(self.line, 1)
+                )
             end = len(self.data)
         self.line += 1
         line = self.data[self.pos : end].decode("utf-8", errors="replace")
@@ -195,6 +201,7 @@ def _symbols(cur: _Cursor, n_in: int, n_out: int) -> tuple[dict[int, str], dict[
     """Input and output names from the symbol table (up to the comment section)."""
     names: dict[str, dict[int, str]] = {"i": {}, "o": {}}
     limits = {"i": n_in, "o": n_out}
+    seen: dict[str, int] = {}
     while cur.pos < len(cur.data):
         line = cur.text_line("symbols")
         if line.startswith("c") and line.rstrip() == "c":
@@ -208,6 +215,10 @@ def _symbols(cur: _Cursor, n_in: int, n_out: int) -> tuple[dict[int, str], dict[
         if kind in names:
             if int(index) >= limits[kind]:
                 raise cur.error(f"symbol {head} refers to a missing {kind}-th signal")
+            key = f"{kind}{int(index)}"
+            if key in seen:
+                raise cur.error(f"symbol {key} is named twice (first on line {seen[key]})")
+            seen[key] = cur.line
             names[kind][int(index)] = name
     return names["i"], names["o"]
 

@@ -26,6 +26,7 @@ from btfsynth.files import read_text, write_text
 from btfsynth.netlist import Gate, Kind, Netlist
 
 from .nets import (
+    BOM,
     NetBuilder,
     Ref,
     complement,
@@ -175,6 +176,7 @@ class _Names:
 
 def parse_blif(text: str, path: str | os.PathLike | None = None) -> Netlist:
     """The netlist of the first (top) model of BLIF ``text``."""
+    text = text.removeprefix(BOM)
     builder = NetBuilder(path)
     error = builder.error
     model: str | None = None

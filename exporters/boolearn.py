@@ -36,9 +36,14 @@ import numpy as np
 
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError, FormatError
-from btfsynth.files import read_text, write_text
+from btfsynth.files import atomic_write, read_text, write_text
 from btfsynth.network import ThresholdNetwork
 from btfsynth.truthtable import TruthTable, find_conflict
+
+from .nets import BOM
+
+_BLOCK_ROWS = 1 << 16
+"""Rows per block when writing a table."""
 
 MAX_CLASSES = 1 << 20
 """The most classes a class-label file may declare (each becomes an output column)."""
@@ -50,6 +55,7 @@ class _Tokens:
     """The whitespace-separated words of a file, each with its line number."""
 
     def __init__(self, text: str, path) -> None:
+        text = text.removeprefix(BOM)
         self.path = path
         self.words: list[str] = []
         self.lines: list[int] = []
@@ -181,11 +187,11 @@ def read_table(path: str | os.PathLike) -> TruthTable:
     data = parse_dat(text, path)
     if data.input_kind != "binary":
         why = {
-            "analog": "its inputs are analog (input type 0)",
-            "onehot": "it is generative (no inputs, one-hot codes)",
-            "hypercube": "it is generative (no inputs, hypercube codes)",
+            "analog": "analog inputs (input type 0) do not make a truth table",
+            "onehot": "a generative problem (no inputs, one-hot codes) has no truth table",
+            "hypercube": "a generative problem (no inputs, hypercube codes) has no truth table",
         }[data.input_kind]
-        raise FormatError(f"not a truth table: {why}; read it with read_dataset", path, 2)
+        raise FormatError(f"{why}; `btfsynth learn` reads this file directly", path, 2)
     inputs = data.inputs.astype(np.uint8)
     care = np.ones(data.targets.shape, dtype=bool)
     conflict = find_conflict(inputs, data.targets, care)
@@ -241,8 +247,37 @@ def write_dataset(dataset: Dataset, path: str | os.PathLike) -> None:
 
 
 def write_table(table: TruthTable, path: str | os.PathLike) -> None:
-    """Write a truth table (no don't-cares: the format has none) as binary ``.dat`` data."""
-    write_text(path, format_dat(Dataset.from_table(table)))
+    """Write a truth table (no don't-cares: the format has none) as binary ``.dat`` data.
+
+    The text is that of :func:`format_dat`, streamed in blocks of rows so that a 2^26-row
+    table needs little memory beyond the table itself.
+    """
+    if table.has_dont_cares:
+        raise BtfsynthError(
+            f"{table.name}: a .dat file holds fully specified rows (the learner needs them); "
+            "drop or fill the don't-cares first"
+        )
+    if table.n_inputs == 0:
+        raise BtfsynthError(
+            "a .dat file with no inputs declares a generative problem; "
+            "a table without inputs cannot be written as .dat"
+        )
+    with atomic_write(path, "wb") as handle:
+        handle.write(f"{table.n_rows}\n2 {table.n_inputs}\n2 {table.n_outputs}\n".encode())
+        for start in range(0, table.n_rows, _BLOCK_ROWS):
+            stop = start + _BLOCK_ROWS
+            handle.write(_item_block(table.inputs[start:stop], table.outputs[start:stop]))
+
+
+def _item_block(inputs: np.ndarray, outputs: np.ndarray) -> bytes:
+    """Per row: a newline, the input bits, a newline, the output bits, a newline (bits
+    separated by spaces), as :func:`format_dat` lays out each item after the header."""
+    parts = [np.full((len(inputs), 1), ord("\n"), np.uint8)]
+    for bits in (inputs, outputs):
+        spaced = np.full((len(bits), max(2 * bits.shape[1] - 1, 0)), ord(" "), np.uint8)
+        spaced[:, ::2] = bits + ord("0")
+        parts += [spaced, parts[0]]
+    return np.concatenate(parts, axis=1).tobytes()
 
 
 # -- width files ------------------------------------------------------------------------------

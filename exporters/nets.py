@@ -24,6 +24,9 @@ from btfsynth.stats import netlist_stats
 Ref = tuple[Hashable, bool]
 """A reference to a net (its key) and whether it is complemented."""
 
+BOM = "\ufeff"
+"""The UTF-8 byte-order mark some editors put before the first line; the text readers skip it."""
+
 
 @dataclass
 class Definition:

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from btfsynth.errors import BtfsynthError, FormatError
-from btfsynth.files import read_text, write_text
+from btfsynth.files import atomic_write, read_text, write_text
 from btfsynth.netlist import Kind, Netlist
 from btfsynth.truthtable import TruthTable
 
 from .nets import (
+    BOM,
     NetBuilder,
     Ref,
     complement,
@@ -209,14 +210,18 @@ def write_netlist(
     table: TruthTable | None = None,
 ) -> None:
     """Write ``netlist`` as Verilog (atomically); with ``testbench`` also write a testbench
-    that checks every row of ``table`` (default: the netlist's own complete table)."""
+    that checks every row of ``table`` (default: the netlist's own complete table).
+
+    Both files are written to temporary files first, so a failure on either leaves neither.
+    """
     text = format_verilog(netlist, source)
-    bench = None
-    if testbench is not None:
-        bench = format_testbench(netlist, table if table is not None else own_table(netlist))
-    write_text(path, text)
-    if bench is not None:
-        write_text(testbench, bench)
+    if testbench is None:
+        write_text(path, text)
+        return
+    bench = format_testbench(netlist, table if table is not None else own_table(netlist))
+    with atomic_write(path) as netlist_file, atomic_write(testbench) as bench_file:
+        netlist_file.write(text)
+        bench_file.write(bench)
 
 
 def own_table(netlist: Netlist) -> TruthTable:
@@ -279,7 +284,7 @@ def token_kind(text: str) -> str:
 def tokenize(text: str, path=None) -> tuple[list[str], list[int]]:
     """The token texts of ``text`` and their line numbers (comments and directives dropped),
     ending with :data:`END`."""
-    clean = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    clean = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text.removeprefix(BOM))
     texts: list[str] = []
     lines: list[int] = []
     for number, line in enumerate(clean.split("\n"), 1):
@@ -446,6 +451,13 @@ class _Parser:
                 raise self.error(f"port {port} is not declared input or output")
             for bit in decl.names(port):
                 if decl.direction == "input":
+                    driver = self.builder.defs.get(bit)
+                    if driver is not None:
+                        raise self.error(
+                            f"input {bit} is driven inside the module (an input is driven "
+                            "from outside)",
+                            driver.line,
+                        )
                     self.builder.add_input(bit, decl.line)
                 else:
                     self.builder.add_output(bit, (bit, False), decl.line)
@@ -640,15 +652,143 @@ class _Parser:
         ]
 
     # -- expressions (values are bit lists, LSB first; an int is an unsized constant)
+    PRECEDENCE = {"||": 0, "&&": 1, "|": 2, "^": 3, "~^": 3, "^~": 3, "&": 4}
+    _GROUPS = {"(": ")", "{": "}", "{{": "}"}  # open marker -> the token that closes it
+
     def expression(self):
-        cond = self.binary()
-        if self.texts[self.i] != "?":
-            return cond
-        line = self.line
-        self.i += 1
-        then = self.expression()
-        self.expect(":")
-        other = self.expression()
+        """One expression, parsed with explicit operand and operator stacks (shift-reduce), so
+        that nesting depth (parentheses, ``~`` chains, ``?:`` chains, concatenations) is
+        bounded by memory, not by Python's recursion limit.
+
+        Operator entries are ``[op, line, mark]``: prefix ``~``/``!``; binary operators;
+        ``?`` (waiting for ``:``) and ``:`` (a ternary waiting for its else value); group
+        markers ``(``, ``{`` and ``{{`` (the inner list of a replication), whose ``mark`` is
+        the operand stack height when the group opened. Reductions happen in the order the
+        recursive grammar would make them, so the nets come out in the same order.
+        """
+        values: list = []
+        ops: list[list] = []
+        while True:  # expecting an operand
+            text, line = self.texts[self.i], self.lines[self.i]
+            if text in ("~", "!"):
+                self.i += 1
+                ops.append([text, line, None])
+                continue
+            if text in ("&", "|", "^", "~&", "~|", "~^", "^~", "-", "+"):
+                raise self.error(
+                    f"unary operator {text} is not supported (structural netlists only)"
+                )
+            if self.accept("(") or self.accept("{"):
+                ops.append([text, line, len(values)])
+                continue
+            values.append(self.atom())
+            self._apply_prefix(values, ops)
+            if self._after_operand(values, ops):
+                return values.pop()
+
+    def atom(self):
+        """A name with an optional select, or a constant."""
+        text, line = self.texts[self.i], self.lines[self.i]
+        kind = token_kind(text)
+        if kind == "escaped" or (kind == "name" and text not in KEYWORDS):
+            name = self.ident()
+            return [(b, False) for b in self.target_bits(name, self.select(), line)]
+        if kind == "number":
+            self.i += 1
+            return self.constant(text, line)
+        if kind == "system":
+            raise self.error(f"system function {text} is not supported")
+        raise self.error(f"unexpected {self.found()} in an expression")
+
+    def _after_operand(self, values: list, ops: list[list]) -> bool:
+        """Consume operators and closing tokens after an operand until another operand is
+        due (False) or the expression has ended (True, one value left on the stack)."""
+        while True:
+            text, line = self.texts[self.i], self.lines[self.i]
+            level = self.PRECEDENCE.get(text)
+            if level is not None:
+                self._reduce(values, ops, level)
+                self.i += 1
+                ops.append([text, line, None])
+                return False
+            if text in UNSUPPORTED_OPS:
+                raise self.error(f"operator {text} is not supported (structural netlists only)")
+            if text == "?":
+                self._reduce(values, ops, 0)
+                self.i += 1
+                ops.append(["?", line, None])
+                return False
+            if text == ":" and self._reduce(values, ops, None, ternary=True) == "?":
+                ops[-1][0] = ":"
+                self.i += 1
+                return False
+            group = self._reduce(values, ops, None, ternary=True)
+            if group is None:
+                return True  # the expression ends here; the caller checks what follows
+            if group == "?":
+                raise self.error(f"expected ':', found {self.found()}")
+            if text == "{" and group == "{" and len(values) == ops[-1][2] + 1:
+                count = values[-1]
+                if not isinstance(count, int):
+                    raise self.error("a replication count must be a constant", ops[-1][1])
+                self.i += 1
+                ops.append(["{{", ops[-1][1], len(values)])
+                return False
+            if text == "," and group in ("{", "{{"):
+                self.i += 1
+                return False
+            if text != self._GROUPS[group]:
+                raise self.error(f"expected {self._GROUPS[group]!r}, found {self.found()}")
+            self.i += 1
+            _, open_line, mark = ops.pop()
+            parts = values[mark:]
+            del values[mark:]
+            values.append(parts[0] if group == "(" else self._concatenate(parts, open_line))
+            if group == "{{":  # a replication {n{...}} closes with a second brace
+                self.expect("}")
+                inner, count = values.pop(), values.pop()
+                ops.pop()
+                values.append(inner * count)
+            self._apply_prefix(values, ops)
+
+    def _concatenate(self, parts: list, line: int) -> list[Bit]:
+        bits: list[Bit] = []
+        for part in reversed(parts):
+            if isinstance(part, int):
+                raise self.error("unsized constants are not allowed in a concatenation", line)
+            bits.extend(part)
+        return bits
+
+    def _apply_prefix(self, values: list, ops: list[list]) -> None:
+        """Apply the ``~``/``!`` operators waiting right before the operand just completed."""
+        while ops and ops[-1][0] in ("~", "!"):
+            op, line, _ = ops.pop()
+            value = values.pop()
+            if isinstance(value, int):
+                value = self.const_bits(value, 1)
+            if op == "!" and len(value) != 1:
+                raise self.error("! on vectors is not supported", line)
+            values.append([self.negate(b) for b in value])
+
+    def _reduce(self, values: list, ops: list[list], level: int | None, ternary=False):
+        """Combine binary operators on top of the stack whose level is at least ``level``
+        (all of them for None), and complete ternaries too when ``ternary``; return the
+        entry left on top ('?' or a group marker) or None for an empty stack."""
+        while ops:
+            op, line, _ = ops[-1]
+            if op in self.PRECEDENCE and (level is None or self.PRECEDENCE[op] >= level):
+                ops.pop()
+                right = values.pop()
+                values.append(self.combine(op, line, values.pop(), right))
+            elif op == ":" and ternary:
+                ops.pop()
+                other, then = values.pop(), values.pop()
+                values.append(self.ternary(values.pop(), then, other, line))
+            else:
+                return op if op in ("?", *self._GROUPS) else None
+        return None
+
+    def ternary(self, cond, then, other, line: int) -> list[Bit]:
         c = self.scalar(cond, line)
         if isinstance(then, int) and isinstance(other, int):
             then = self.const_bits(then, 1)
@@ -662,23 +802,6 @@ class _Parser:
         return [
             Pending(Kind.SOP, [sel, self.operand(x), self.operand(y)], cover) for x, y in zip(a, b)
         ]
-
-    PRECEDENCE = {"||": 0, "&&": 1, "|": 2, "^": 3, "~^": 3, "^~": 3, "&": 4}
-
-    def binary(self, min_level: int = 0):
-        """Precedence climbing over the binary operators (all left associative)."""
-        left = self.unary()
-        while True:
-            op = self.texts[self.i]
-            level = self.PRECEDENCE.get(op, -1)
-            if level < min_level:
-                break
-            line = self.lines[self.i]
-            self.i += 1
-            left = self.combine(op, line, left, self.binary(level + 1))
-        if op in UNSUPPORTED_OPS:
-            raise self.error(f"operator {op} is not supported (structural netlists only)")
-        return left
 
     def combine(self, op: str, line: int, left, right) -> list[Bit]:
         if isinstance(left, int) and isinstance(right, int):
@@ -708,63 +831,10 @@ class _Parser:
             out.append(Pending(kind, refs, {}, inverted))
         return out
 
-    def unary(self):
-        op = self.texts[self.i]
-        if op == "~" or op == "!":
-            line = self.lines[self.i]
-            self.i += 1
-            value = self.unary()
-            if isinstance(value, int):
-                value = self.const_bits(value, 1)
-            if op == "!" and len(value) != 1:
-                raise self.error("! on vectors is not supported", line)
-            return [self.negate(b) for b in value]
-        if op in ("&", "|", "^", "~&", "~|", "~^", "^~", "-", "+"):
-            raise self.error(f"unary operator {op} is not supported (structural netlists only)")
-        return self.primary()
-
     def negate(self, bit: Bit) -> Bit:
         if isinstance(bit, Pending):
             return Pending(bit.kind, bit.refs, bit.extra, not bit.inverted)
         return (bit[0], not bit[1])
-
-    def primary(self):
-        text, line = self.texts[self.i], self.lines[self.i]
-        kind = token_kind(text)
-        if kind == "escaped" or (kind == "name" and text not in KEYWORDS):
-            name = self.ident()
-            return [(b, False) for b in self.target_bits(name, self.select(), line)]
-        if self.accept("("):
-            value = self.expression()
-            self.expect(")")
-            return value
-        if self.accept("{"):
-            return self.concatenation(line)
-        if kind == "number":
-            self.i += 1
-            return self.constant(text, line)
-        if kind == "system":
-            raise self.error(f"system function {text} is not supported")
-        raise self.error(f"unexpected {self.found()} in an expression")
-
-    def concatenation(self, line: int) -> list[Bit]:
-        first = self.expression()
-        if self.accept("{"):  # replication {n{...}}
-            if not isinstance(first, int):
-                raise self.error("a replication count must be a constant", line)
-            inner = self.concatenation(line)
-            self.expect("}")
-            return inner * first
-        parts = [first]
-        while self.accept(","):
-            parts.append(self.expression())
-        self.expect("}")
-        bits: list[Bit] = []
-        for part in reversed(parts):
-            if isinstance(part, int):
-                raise self.error("unsized constants are not allowed in a concatenation", line)
-            bits.extend(part)
-        return bits
 
     def constant(self, token: str, line: int):
         text = token.replace("_", "").replace(" ", "").replace("\t", "")

@@ -112,3 +112,12 @@ def test_malformed_files_give_located_errors(tmp_path, case):
     path = tmp_path / f"{case}.aag"
     path.write_bytes(data)
     assert_located_error(path, read_netlist, line, words)
+
+
+def test_empty_file_and_repeated_symbols_are_located(tmp_path):
+    empty = tmp_path / "empty.aig"
+    empty.write_bytes(b"")
+    assert_located_error(empty, aiger.read_netlist, 1, "empty file")
+    twice = tmp_path / "twice.aag"
+    twice.write_text("aag 1 1 0 1 0\n2\n2\ni0 a\ni0 b\no0 y\n")
+    assert_located_error(twice, aiger.read_netlist, 5, "symbol i0 is named twice (first on line 4)")

@@ -233,3 +233,8 @@ def test_yosys_conn_and_timing_directives():
     nl = parse_blif(text)
     assert truth(nl).tolist() == [[0], [1]]
     assert nl.gates[1].kind is Kind.BUF and nl.gates[1].name == "y"
+
+
+def test_byte_order_mark_is_skipped():
+    text = "\ufeff.model m\n.inputs a b\n.outputs y\n.names a b y\n11 1\n.end\n"
+    assert truth(parse_blif(text))[:, 0].tolist() == [0, 0, 0, 1]

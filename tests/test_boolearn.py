@@ -80,8 +80,8 @@ def test_class_labels_become_one_hot_outputs():
     with pytest.raises(FormatError) as info:
         read_table(DATA / "boolearn_class.dat")
     assert str(info.value).endswith(
-        "boolearn_class.dat:2: not a truth table: its inputs are "
-        "analog (input type 0); read it with read_dataset"
+        "boolearn_class.dat:2: analog inputs (input type 0) do not make a truth table; "
+        "`btfsynth learn` reads this file directly"
     )
 
 
@@ -101,7 +101,7 @@ def test_generative_data_has_no_inputs():
     with pytest.raises(FormatError) as info:
         read_table(DATA / "boolearn_onehot.dat")
     assert (
-        "boolearn_onehot.dat:2: not a truth table: it is generative (no inputs, one-hot codes)"
+        "boolearn_onehot.dat:2: a generative problem (no inputs, one-hot codes) has no truth table"
         in str(info.value)
     )
 
@@ -160,7 +160,7 @@ def test_tables_are_written_as_binary_data(tmp_path):
 
 def test_unwritable_tables_leave_no_file(tmp_path):
     with_dc = TruthTable([[0], [1]], [[0], [1]], [[True], [False]], name="half")
-    with pytest.raises(BtfsynthError, match="half: the learner needs fully specified rows"):
+    with pytest.raises(BtfsynthError, match="half: a .dat file holds fully specified rows"):
         write_table(with_dc, tmp_path / "t.dat")
     no_inputs = TruthTable(np.zeros((1, 0), np.uint8), [[1]])
     with pytest.raises(BtfsynthError, match="declares a generative problem"):
@@ -307,3 +307,26 @@ def test_any_token_mix_gives_a_result_or_a_located_format_error(words):
             parse(text, "f.txt")
         except FormatError as exc:
             assert str(exc).startswith("f.txt")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 6), st.integers(0, 3), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_streamed_table_matches_format_dat(tmp_path_factory, n, m, rows, seed):
+    """write_table streams by blocks; its bytes are exactly format_dat's."""
+    rng = np.random.default_rng(seed)
+    inputs = rng.integers(0, 2, size=(rows, n), dtype=np.uint8)
+    table = TruthTable(inputs, inputs[:, :m] ^ 1)
+    path = tmp_path_factory.mktemp("dat") / "t.dat"
+    write_table(table, path)
+    assert path.read_text() == format_dat(Dataset.from_table(table))
+
+
+def test_byte_order_mark_is_skipped_and_errors_name_the_file(tmp_path):
+    path = tmp_path / "bom.dat"
+    path.write_bytes("\ufeff2\n2 1\n2 1\n0 1\n1 0\n".encode())
+    assert read_table(path).outputs[:, 0].tolist() == [1, 0]
+    for text in ("", "2\n2 1\n2 1\n0 1\n", "1\n2 1\n2 1\n0 7\n", "1\n5 1\n2 1\n0 1\n"):
+        path.write_text(text)
+        with pytest.raises(FormatError) as info:
+            read_table(path)
+        assert str(info.value).startswith(f"{path}:")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from btfsynth.cli.main import main
-from btfsynth.exporters import boolearn, read_table
 from click.testing import CliRunner
 
+from btfsynth.cli.main import main
+from btfsynth.exporters import boolearn, read_table
 from btfsynth.tasks import from_spec
+from btfsynth.truthtable import all_input_rows, row_numbers
 
 
 def run(*args: str):
@@ -79,7 +80,7 @@ def test_info_describes_specs_and_files(tmp_path):
         (["gen", "mult:2", "--p", "0.3"], ["does not take p"]),
         (["gen", "ca:30:4:1", "--items", "17"], ["only 2^4 = 16 distinct"]),
         (["gen", "decoder:16:16"], ["generative", "write it as .dat"]),
-        (["gen", "ca:30:8:1", "--seed", "-3"], ["seed must be an integer >= 0"]),
+        (["gen", "ca:30:8:1", "--seed", "-3"], ["--seed", "-3 is not in the range"]),
     ],
 )
 def test_gen_errors_exit_2_without_writing(tmp_path, args, fragments):
@@ -119,3 +120,32 @@ def test_help_lists_the_commands():
     result = run("--help")
     assert result.exit_code == 0
     assert "gen" in result.stdout and "info" in result.stdout
+
+
+@pytest.mark.parametrize("ext", [".pla", ".dat"])
+def test_gen_streams_tables_larger_than_one_block(tmp_path, ext):
+    """Writers stream 2^16 rows at a time; a table of two blocks reads back whole."""
+    out = tmp_path / f"p17{ext}"
+    result = run("gen", "parity:17", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    back = read_table(out)
+    assert back.n_rows == 1 << 17 and back.is_complete
+    ones = back.inputs.sum(axis=1) & 1
+    order = np.argsort(row_numbers(back.inputs))
+    assert np.array_equal(back.outputs[:, 0], ones)
+    assert np.array_equal(back.inputs[order], all_input_rows(17))
+
+
+def test_gen_output_checks(tmp_path):
+    assert_one_line_error(run("gen", "mult:2", "-o", str(tmp_path)), str(tmp_path))
+    assert_one_line_error(run("gen", "ca:30:8:1", "--items", "0", "-o", str(tmp_path / "c.pla")),
+                          "--items")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_analog_data_is_not_a_table_in_user_words(tmp_path):
+    path = tmp_path / "analog.dat"
+    path.write_text("2\n0 2\n2 1\n0.5 0.25\n1\n0 1\n0\n")
+    result = run("info", str(path))
+    assert_one_line_error(result, f"{path}:2", "analog inputs", "btfsynth learn")
+    assert "read_dataset" not in result.stderr

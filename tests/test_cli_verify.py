@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_cli_data import assert_one_line_error
 
 from btfsynth.cli.main import main
 from btfsynth.exporters import write_netlist, write_table
@@ -61,6 +64,10 @@ def test_verify_a_learned_model(tmp_path):
     net.save(tmp_path / "model.json")
     result = run("verify", str(tmp_path / "model.json"), str(tmp_path / "t.pla"))
     assert result.exit_code == 0, result.output
+    learned = {"format": "btfsynth-learn-result", "version": 1, "network": net.to_dict()}
+    (tmp_path / "result.json").write_text(json.dumps(learned))
+    result = run("verify", str(tmp_path / "result.json"), str(tmp_path / "t.pla"))
+    assert result.exit_code == 0, result.output
 
 
 def test_equiv(files):
@@ -105,3 +112,40 @@ def test_eval_agrees_with_the_reference_evaluator(files):
     got = [line.split()[1] for line in result.output.splitlines()[1:]]
     want = adder(wrong=True).evaluate(rows)
     assert got == ["".join(map(str, r)) for r in want.astype(np.uint8)]
+
+
+def test_eval_circuits_without_outputs_or_inputs(tmp_path):
+    no_outputs = tmp_path / "noout.blif"
+    no_outputs.write_text(".model c\n.inputs a b\n.end\n")
+    result = run("eval", str(no_outputs), "--input", "00", "--input", "10")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["# a b ->", "00", "10"]
+    constant = tmp_path / "noin.blif"
+    constant.write_text(".model c\n.outputs y\n.names y\n1\n.end\n")
+    for args in ([], ["--input", ""]):
+        result = run("eval", str(constant), *args)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == ["# -> y", "1"]
+
+
+def test_eval_refuses_empty_rows(files, tmp_path):
+    assert_one_line_error(run("eval", files["good"], "--input", ""), "expected 3 bits", "''")
+    blank = tmp_path / "blank.txt"
+    blank.write_text("# only a comment\n\n")
+    assert_one_line_error(run("eval", files["good"], "--rows", str(blank)), "no input rows")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["equiv", "{good}", "{bad}", "--seed", "-1"], ["--seed", "-1"]),
+        (["equiv", "{good}", "{bad}", "--patterns", "-5"], ["--patterns", "-5"]),
+        (["equiv", "{good}", "{bad}", "--time-limit", "nan"], ["--time-limit", "nan"]),
+        (["equiv", "{good}", "{bad}", "--time-limit", "0"], ["--time-limit", "positive"]),
+        (["verify", "{good}", "{table}", "-k", "-1"], ["-1"]),
+    ],
+)
+def test_bad_options_are_one_line_errors(files, args, fragments):
+    result = run(*(a.format(**files) for a in args))
+    assert_one_line_error(result, *fragments)
+    assert result.stdout == ""

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from fmt_helpers import assert_same_function, multiplier_table, sop_netlist
+from test_cli_data import assert_one_line_error
 
 from btfsynth.cli.main import main
 from btfsynth.exporters import read_netlist, write_netlist, write_table
@@ -53,17 +54,21 @@ def test_unknown_extension_without_format(tmp_path, mult2):
     assert not (tmp_path / "x.txt").exists()
 
 
-def network_file(tmp_path, wrap: bool) -> tuple[Path, ThresholdNetwork]:
+def network_file(tmp_path, wrap: bool | str) -> tuple[Path, ThresholdNetwork]:
+    """A model file: a bare network, one under a "network" key, or (wrap="learn") a learner
+    result, which also holds the network under "network"."""
     network = ThresholdNetwork.layered([3, 4, 2], seed=5)
     data = network.to_dict()
-    if wrap:
+    if wrap == "learn":
+        data = {"format": "btfsynth-learn-result", "version": 1, "network": data}
+    elif wrap:
         data = {"network": data, "accuracy": 1.0}
     path = tmp_path / ("model.json" if wrap else "network.json")
     path.write_text(json.dumps(data))
     return path, network
 
 
-@pytest.mark.parametrize("wrap", [False, True])
+@pytest.mark.parametrize("wrap", [False, True, "learn"])
 def test_model_is_compiled_then_exported(tmp_path, wrap):
     path, network = network_file(tmp_path, wrap)
     result = run(path, "-o", tmp_path / "model.v")
@@ -148,3 +153,29 @@ def test_malformed_input_exits_2_with_one_line_and_no_output(tmp_path, name, tex
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and where in lines[0]
     assert not out.exists()
+
+
+def test_testbench_output_is_checked_before_anything_is_written(tmp_path, mult2):
+    netlist = tmp_path / "x.v"
+    missing = run(mult2, "-o", netlist, "--testbench", tmp_path / "nodir" / "tb.v")
+    assert_one_line_error(missing, "nodir", "no such folder")
+    same = run(mult2, "-o", netlist, "--testbench", netlist)
+    assert_one_line_error(same, "--testbench and -o name the same file")
+    also_same = run(mult2, "-o", netlist, "--testbench", tmp_path / "." / "x.v")
+    assert_one_line_error(also_same, "the same file")
+    over_source = run(mult2, "-o", netlist, "--testbench", mult2)
+    assert_one_line_error(over_source, "would overwrite the input")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mult2.blif"]
+
+
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs an unwritable /sys")
+def test_testbench_that_cannot_be_written_leaves_no_netlist(tmp_path, mult2):
+    result = run(mult2, "-o", tmp_path / "x.v", "--testbench", "/sys/tb.v")
+    assert_one_line_error(result, "/sys/tb.v")
+    assert not (tmp_path / "x.v").exists()
+
+
+def test_table_without_testbench_is_refused(tmp_path, mult2):
+    result = run(mult2, "-o", tmp_path / "x.v", "--table", "mult:2")
+    assert_one_line_error(result, "--table", "--testbench")
+    assert not (tmp_path / "x.v").exists()

@@ -338,3 +338,36 @@ def test_any_line_mix_gives_a_table_or_a_located_format_error(lines):
         assert str(exc).startswith("f.pla:")
     else:
         assert parse_pla(format_pla(table)) == table
+
+
+def test_byte_order_mark_is_skipped(tmp_path):
+    path = tmp_path / "bom.pla"
+    path.write_bytes("\ufeff.i 2\n.o 1\n11 1\n.e\n".encode())
+    table = read_table(path)
+    assert table.outputs[:, 0].tolist() == [0, 0, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", ".i 2\n.o 1\n.ilb a a\n", ".i 2\n.o 1\n1x 1\n", "11 1\n", ".i 2\n.o 1\n11\n"],
+)
+def test_every_read_error_names_the_file(tmp_path, text):
+    path = tmp_path / "bad.pla"
+    path.write_text(text)
+    with pytest.raises(FormatError) as info:
+        read_table(path)
+    assert str(info.value).startswith(f"{path}:")
+
+
+def test_streamed_writer_matches_format_pla(tmp_path):
+    """write_table streams blocks of rows; the file is format_pla's text, canonical or not."""
+    rng = np.random.default_rng(3)
+    inputs = rng.permutation(1 << 17).astype(np.int64)
+    bits = ((inputs[:, None] >> np.arange(16, -1, -1)) & 1).astype(np.uint8)
+    table = TruthTable(bits, bits[:, :1] ^ bits[:, 1:2])
+    write_table(table, tmp_path / "t.pla")
+    text = (tmp_path / "t.pla").read_text()
+    assert text == format_pla(table) and ".type fd" in text
+    assert read_table(tmp_path / "t.pla").outputs[:, 0].tolist() == (
+        table.complete().outputs[:, 0].tolist()
+    )

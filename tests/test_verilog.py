@@ -218,6 +218,36 @@ BAD = {
         "output y is not in the port list",
     ),
     "empty": ("// nothing here\n", 1, "expected 'module'"),
+    "drive_input": (
+        "module m(a, y);\n input a;\n assign a = 1'b1;\n output y;\n assign y = a;\nendmodule\n",
+        3,
+        "input a is driven inside the module",
+    ),
+    "drive_ansi_input": (
+        "module m(input a, output y);\n assign y = a;\n and g(a, y, y);\nendmodule\n",
+        3,
+        "input a is driven inside the module",
+    ),
+    "open_paren": (
+        "module m(a, y);\n input a;\n output y;\n assign y = (a & ~(a);\nendmodule\n",
+        4,
+        "expected ')', found ';'",
+    ),
+    "no_colon": (
+        "module m(a, y);\n input a;\n output y;\n assign y = a ? a;\nendmodule\n",
+        4,
+        "expected ':', found ';'",
+    ),
+    "brace_paren": (
+        "module m(a, y);\n input a;\n output [1:0] y;\n assign y = {a, a);\nendmodule\n",
+        4,
+        "expected '}', found ')'",
+    ),
+    "replication_count": (
+        "module m(a, y);\n input a;\n output [1:0] y;\n assign y = {a{a}};\nendmodule\n",
+        4,
+        "replication count must be a constant",
+    ),
 }
 
 
@@ -337,3 +367,54 @@ endmodule
         1 - a,
     ]
     assert out.T.tolist() == [e.tolist() for e in expected]
+
+
+def wrap_assign(expression: str, inputs: str = "a, b") -> str:
+    return (
+        f"module m({inputs}, y);\n input {inputs};\n output y;\n"
+        f" assign y = {expression};\nendmodule\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "rows"),
+    [
+        ("~(" * 2000 + "a" + ")" * 2000, [0, 0, 1, 1]),  # an even number of NOTs
+        ("~" * 5001 + "a", [1, 1, 0, 0]),
+        ("a ? b : " * 3000 + "1'b0", [0, 0, 0, 1]),
+        ("(a ? " * 3000 + "b" + " : 1'b1)" * 3000, [1, 1, 0, 1]),
+        ("(a & ~" * 3000 + "b" + ")" * 3000, [0, 0, 0, 1]),
+        ("{" * 1000 + "a ^ b" + "}" * 1000, [0, 1, 1, 0]),
+    ],
+)
+def test_deep_expressions_parse_without_recursion(expression, rows):
+    """Real tools emit deeply nested expressions; the parser keeps its own stacks."""
+    netlist = parse_verilog(wrap_assign(expression))
+    assert truth(netlist)[:, 0].tolist() == rows
+
+
+def test_operator_precedence_and_grouping():
+    cases = {
+        "a | b & ~a": [0, 1, 1, 1],
+        "(a | b) & ~a": [0, 1, 0, 0],
+        "a ^ b | a": [0, 1, 1, 1],
+        "!a && b || a && !b": [0, 1, 1, 0],
+        "a ? b : ~b": [1, 0, 0, 1],
+        "~a ? 1'b0 : b ? 1'b1 : 1'b0": [0, 0, 0, 1],
+        "a ~^ b": [1, 0, 0, 1],
+    }
+    for expression, rows in cases.items():
+        assert truth(parse_verilog(wrap_assign(expression)))[:, 0].tolist() == rows, expression
+
+
+def test_replication_and_concatenation_bit_order():
+    text = (
+        "module m(a, b, y);\n input a, b;\n output [3:0] y;\n assign y = ~{2{a, ~b}};\nendmodule\n"
+    )
+    netlist = parse_verilog(text)
+    # y[0] = b, y[1] = ~a, y[2] = b, y[3] = ~a; rows ab = 00 01 10 11
+    assert truth(netlist).tolist() == [[0, 1, 0, 1], [1, 1, 1, 1], [0, 0, 0, 0], [1, 0, 1, 0]]
+
+
+def test_byte_order_mark_is_skipped():
+    assert parse_verilog("\ufeff" + wrap_assign("a & b")).n_inputs == 2
