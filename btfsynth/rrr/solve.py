@@ -1,0 +1,220 @@
+"""One RRR run: the iteration loop, geometric checkpoints, stopping and the best weights so far.
+
+The numba kernel runs blocks of iterations; between blocks the loop reports progress and honours
+stop requests (Ctrl-C, or another restart having solved). Blocks end on checkpoint iterations,
+which are spaced geometrically (method.md §5), so that both short and long runs get a readable
+history at a small cost.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from ..dataset import Dataset
+from ..network import ThresholdNetwork
+from .kernels import iterate
+from .layout import Problem, State, initial_state, input_codes, make_problem
+
+CHECKPOINT_RATIO = 1.25
+"""Checkpoint k+1 is at about 1.25 × checkpoint k (at least one iteration later)."""
+
+PARALLEL_MIN_WORK = 20_000
+"""Edge·items per iteration below which the chunks run on one thread: waking the thread pool
+three times per iteration costs more than such small iterations."""
+
+BLOCK_SECONDS = 0.2
+"""Target wall time of one kernel call (the progress and Ctrl-C granularity)."""
+
+
+@dataclass
+class Params:
+    """The RRR parameters of method.md §5."""
+
+    sigma: float = 3.0
+    beta: float = 0.2
+    gamma: float = 1e-3
+    max_iter: int = 10_000
+    gap_stop: float = 0.01
+
+
+@dataclass
+class Checkpoint:
+    """One history entry: gaps at ``iteration`` and the accuracy of the consensus weights."""
+
+    iteration: int
+    gap: float
+    gap_w: float
+    gap_x: float
+    gap_y: float
+    min_gap: float
+    train_accuracy: float
+    test_accuracy: float | None
+
+
+@dataclass
+class Progress:
+    """What a progress callback receives after every block of iterations."""
+
+    seed: int
+    iteration: int
+    max_iter: int
+    gap: float
+    min_gap: float
+    train_accuracy: float
+
+
+@dataclass
+class Run:
+    """The outcome of one run: the consensus weights at the stop when solved, otherwise the
+    best-scoring consensus weights seen at a checkpoint."""
+
+    seed: int
+    solved: bool
+    iterations: int
+    seconds: float
+    weights: np.ndarray
+    codes: np.ndarray  # ±1 input values per training item (learned codes if generative)
+    history: list[Checkpoint] = field(default_factory=list)
+    interrupted: bool = False
+
+    def summary(self) -> dict:
+        last = self.history[-1] if self.history else None
+        return {
+            "seed": self.seed,
+            "solved": self.solved,
+            "iterations": self.iterations,
+            "seconds": round(self.seconds, 4),
+            "min_gap": last.min_gap if last else None,
+            "train_accuracy": last.train_accuracy if last else None,
+        }
+
+
+@dataclass(eq=False)
+class Workspace:
+    """Arrays the kernel fills besides the state: A's weights, the block gaps G[i, n] and the
+    consensus weights w̄ of the last iteration."""
+
+    wa: np.ndarray
+    blocks: np.ndarray
+    wbar: np.ndarray
+
+    @classmethod
+    def for_problem(cls, problem: Problem) -> Workspace:
+        n, e, v = problem.n_items, problem.n_edges, problem.n_nodes
+        return cls(np.empty((n, e)), np.zeros((n, v)), np.zeros(e))
+
+
+def advance(
+    problem: Problem,
+    state: State,
+    work: Workspace,
+    params: Params,
+    count: int,
+    min_gap: float,
+    history: np.ndarray,
+    parallel: bool,
+) -> int:
+    """Run up to ``count`` iterations in place (see kernels.iterate); returns how many ran."""
+    p = problem
+    return iterate(
+        p.src, p.dst, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code, p.data,
+        p.targets, p.chunks, state.w, state.x, state.y, state.g, work.wa, work.blocks,
+        work.wbar, params.beta, params.gamma, count, params.gap_stop, min_gap, history, parallel,
+    )  # fmt: skip
+
+
+def score(network: ThresholdNetwork, inputs: np.ndarray, targets: np.ndarray) -> float:
+    """Accuracy on ±1 ``inputs`` and 0/1 ``targets``: bitwise for binary outputs, the fraction
+    of items whose argmax is right for class outputs (method.md §1)."""
+    if len(targets) == 0:
+        return 1.0
+    h, y = network.forward(inputs)
+    out = slice(network.n_nodes - network.n_outputs, network.n_nodes)
+    if network.output_kind == "class":
+        return float(np.mean(np.argmax(h[:, out], 1) == np.argmax(targets, 1)))
+    return float(np.mean((y[:, out] > 0) == (targets > 0)))
+
+
+def next_checkpoint(iteration: int) -> int:
+    return max(iteration + 1, math.ceil(iteration * CHECKPOINT_RATIO))
+
+
+def solve(
+    network: ThresholdNetwork,
+    data: Dataset,
+    params: Params,
+    seed: int,
+    test: Dataset | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Run:
+    """Run RRR from the random start of ``seed`` until the gap criterion or ``max_iter``.
+
+    Ctrl-C (KeyboardInterrupt) or ``should_stop()`` returning True ends the run early with
+    ``interrupted`` set and the best weights so far.
+    """
+    problem = make_problem(network, data, params.sigma)
+    state = initial_state(problem, seed)
+    work = Workspace.for_problem(problem)
+    wbar = work.wbar
+    parallel = (
+        problem.n_items * problem.n_edges >= PARALLEL_MIN_WORK and numba.get_num_threads() > 1
+    )
+    test_inputs = test.signed_inputs() if test is not None and test.n_items else None
+    run = Run(seed, False, 0, 0.0, wbar.copy(), input_codes(problem, state.y))
+    best_key = (-1.0, -math.inf)
+    start = time.perf_counter()
+    min_gap = math.inf
+    checkpoint = 1
+    block = 16
+    last = np.full(4, math.inf)
+
+    def record() -> None:
+        nonlocal best_key
+        net = network.with_weights(wbar)
+        codes = input_codes(problem, state.y)
+        train = score(net, codes, data.targets)
+        tested = score(net, test_inputs, test.targets) if test_inputs is not None else None
+        run.history.append(Checkpoint(run.iterations, *map(float, last), min_gap, train, tested))
+        key = (train, -last[0])
+        if key > best_key or run.solved:
+            best_key = key
+            run.weights = wbar.copy()
+            run.codes = codes
+
+    try:
+        while run.iterations < params.max_iter and not run.solved:
+            count = min(block, checkpoint - run.iterations, params.max_iter - run.iterations)
+            history = np.empty((count, 4))
+            tick = time.perf_counter()
+            done = advance(problem, state, work, params, count, min_gap, history, parallel)
+            elapsed = time.perf_counter() - tick
+            run.iterations += done
+            last = history[done - 1]
+            min_gap = min(min_gap, float(history[:done, 0].min()))
+            run.solved = min_gap < params.gap_stop
+            if run.iterations == checkpoint or run.solved or run.iterations == params.max_iter:
+                record()
+                checkpoint = next_checkpoint(checkpoint)
+            if progress is not None:
+                acc = run.history[-1].train_accuracy if run.history else 0.0
+                progress(
+                    Progress(seed, run.iterations, params.max_iter, float(last[0]), min_gap, acc)
+                )
+            if should_stop is not None and should_stop():
+                run.interrupted = True
+                break
+            rate = done / max(elapsed, 1e-6)
+            block = int(min(max(rate * BLOCK_SECONDS, 1), 1_000_000))
+    except KeyboardInterrupt:
+        run.interrupted = True
+    if run.iterations and (not run.history or run.history[-1].iteration != run.iterations):
+        record()
+    run.seconds = time.perf_counter() - start
+    return run

@@ -1,0 +1,189 @@
+"""``btfsynth learn``: learn a threshold network from a truth table with RRR."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from btfsynth.dataset import Dataset
+from btfsynth.errors import BtfsynthError
+from btfsynth.exporters import boolearn, read_table
+from btfsynth.learn import LearnResult, Progress
+from btfsynth.learn import learn as learn_network
+from btfsynth.network import ThresholdNetwork
+from btfsynth.tasks import from_spec
+
+
+def _int_list(text: str, sep: str, what: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(sep)]
+    except ValueError:
+        raise BtfsynthError(f"{what} {text!r}: expected integers separated by {sep!r}") from None
+    if min(values) < 0:
+        raise BtfsynthError(f"{what} {text!r}: widths cannot be negative")
+    return values
+
+
+def load_data(source: str, code_width: int) -> tuple[Dataset, list[int] | None]:
+    """The items of a .dat/.pla file or task spec, and the task's paper widths if any."""
+    if source.lower().endswith(".dat"):
+        return boolearn.read_dataset(source, code_width), None
+    if source.lower().endswith(".pla") or os.path.exists(source) or ":" not in source:
+        return Dataset.from_table(read_table(source)), None
+    task = from_spec(source)
+    return task.dataset, task.widths
+
+
+def load_network(path: str) -> ThresholdNetwork:
+    if path.lower().endswith(".json"):
+        return ThresholdNetwork.load(path)
+    return boolearn.read_network(path)
+
+
+class ProgressLine:
+    """A one-line progress display on stderr, redrawn in place (only on a terminal)."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, p: Progress) -> None:
+        line = (
+            f"seed {p.seed}  iter {p.iteration}/{p.max_iter}  gap {p.gap:.4f}  "
+            f"min {p.min_gap:.4f}  train {100 * p.train_accuracy:.1f}%"
+        )
+        click.echo(f"\r{line:<78}", nl=False, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+
+
+@click.command()
+@click.argument("data")
+@click.option("--hidden", help="Hidden layer widths, e.g. 4,4 (inputs and outputs from DATA).")
+@click.option("--widths", help="All layer widths, inputs to outputs, e.g. 4-4-4-4.")
+@click.option(
+    "--net",
+    "net_file",
+    type=click.Path(dir_okay=False),
+    help="Network structure: a .net/.sol file or a network .json.",
+)
+@click.option("--sigma", type=float, default=3.0, show_default=True, help="Support parameter σ.")
+@click.option("--beta", type=float, default=0.2, show_default=True, help="RRR step β.")
+@click.option("--gamma", type=float, default=1e-3, show_default=True, help="Metric rate γ.")
+@click.option(
+    "--max-iter", type=int, default=10_000, show_default=True, help="Iterations per restart."
+)
+@click.option(
+    "--gap-stop",
+    type=float,
+    default=0.01,
+    show_default=True,
+    help="Stop when the minimum gap falls below this.",
+)
+@click.option("--restarts", type=int, default=1, show_default=True, help="Independent runs.")
+@click.option("--jobs", type=int, default=1, show_default=True, help="Runs in parallel.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the first run.")
+@click.option(
+    "--train",
+    "n_train",
+    type=int,
+    default=None,
+    help="Train on the first N items and test on the rest (default: train on all).",
+)
+@click.option(
+    "--all-restarts", is_flag=True, help="Run every restart, not just to the first solution."
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Result file (.json)."
+)
+def learn(
+    data,
+    hidden,
+    widths,
+    net_file,
+    sigma,
+    beta,
+    gamma,
+    max_iter,
+    gap_stop,
+    restarts,
+    jobs,
+    seed,
+    n_train,
+    all_restarts,
+    output,
+) -> None:
+    """Learn a Boolean threshold network for DATA with RRR and write the result as JSON.
+
+    DATA is a .pla or .dat file, or a task spec such as mult:2 or ca:30:16:1 (for a spec
+    the paper's widths are the default network).
+    """
+    if sum(x is not None for x in (hidden, widths, net_file)) > 1:
+        raise BtfsynthError("give at most one of --hidden, --widths and --net")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise BtfsynthError(f"{output}: no such folder {folder}")
+    network = load_network(net_file) if net_file else None
+    full = _int_list(widths, "-", "--widths") if widths else None
+    code_width = network.n_inputs if network else (full[0] if full else 0)
+    items, task_widths = load_data(data, code_width)
+    if hidden is not None:
+        full = [items.n_inputs, *_int_list(hidden, ",", "--hidden"), items.n_outputs]
+    if full is None and network is None:
+        if task_widths is None:
+            raise BtfsynthError("give the network with --hidden, --widths or --net")
+        full = task_widths
+    test = None
+    if n_train is not None:
+        if not 0 < n_train <= items.n_items:
+            raise BtfsynthError(f"--train {n_train}: DATA has {items.n_items} items")
+        items, test = items.take(slice(0, n_train)), items.take(slice(n_train, None))
+    display = ProgressLine() if sys.stderr.isatty() else None
+    try:
+        result = learn_network(
+            items,
+            full,
+            network=network,
+            sigma=sigma,
+            beta=beta,
+            gamma=gamma,
+            max_iter=max_iter,
+            gap_stop=gap_stop,
+            restarts=restarts,
+            jobs=jobs,
+            seed=seed,
+            test=test,
+            progress=display,
+            stop_at_first=not all_restarts,
+        )
+    finally:
+        if display is not None:
+            display.close()
+    result.save(output)
+    click.echo(summary(result, output))
+    if result.interrupted and not result.solved:
+        click.echo("interrupted: wrote the best weights so far", err=True)
+        sys.exit(130)
+
+
+def summary(result: LearnResult, output: str) -> str:
+    """What the command prints after a run."""
+    snapped = result.network.metadata.get("snapped", [])
+    state = "solved" if result.solved else "not solved"
+    lines = [
+        f"{state} after {result.iterations} iterations (seed {result.seed}, "
+        f"{result.seconds:.2f} s, {len(result.runs)} run(s))",
+        f"train accuracy {100 * result.train_accuracy:.2f}%"
+        + (
+            f", test accuracy {100 * result.test_accuracy:.2f}%"
+            if result.test_accuracy is not None
+            else ""
+        ),
+        f"snapped {sum(snapped)} of {len(snapped)} nodes to ±1 patterns",
+        f"wrote {output}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,258 @@
+"""btfsynth.learn, its result file, restarts, snapping and the ``learn`` command."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from btfsynth.cli.main import main
+from btfsynth.dataset import Dataset
+from btfsynth.errors import BtfsynthError, FormatError
+from btfsynth.exporters import boolearn
+from btfsynth.learn import LearnResult, learn
+from btfsynth.network import ThresholdNetwork
+from btfsynth.rrr.snap import snap
+from btfsynth.rrr.solve import Params, solve
+from btfsynth.tasks import multiplier
+
+SOLVING_SEED = 12  # solves the 2x2 multiplier in 649 iterations
+
+
+@pytest.fixture(scope="module")
+def mult_result() -> LearnResult:
+    return learn(multiplier(2).table, [4, 4, 4, 4], seed=SOLVING_SEED)
+
+
+def test_multiplier_solves_and_snaps_to_an_exact_pm1_network(mult_result):
+    table = multiplier(2).table
+    assert mult_result.solved and mult_result.train_accuracy == 1.0
+    net = mult_result.network
+    assert np.array_equal(net.predict(table.inputs), table.outputs)
+    assert all(net.metadata["snapped"]) and len(net.metadata["snapped"]) == 12
+    for n in net.btf_nodes:
+        _, w = net.node_weights(n)
+        support = np.count_nonzero(w)
+        assert support % 2 == 1
+        np.testing.assert_allclose(np.abs(w[w != 0]), np.sqrt(net.fan_in(n) / support))
+    assert np.array_equal(mult_result.raw_network.predict(table.inputs), table.outputs)
+    assert not np.array_equal(mult_result.raw_network.weights, net.weights)
+
+
+def test_history_is_geometric_and_ends_at_the_stop(mult_result):
+    its = [row["iteration"] for row in mult_result.history]
+    assert its[0] == 1 and its[-1] == mult_result.iterations
+    assert all(b > a for a, b in zip(its, its[1:]))
+    assert len(its) < 40  # geometric, not every iteration
+    last = mult_result.history[-1]
+    assert last["min_gap"] < 0.01 and last["test_accuracy"] is None
+    assert set(last) >= {"gap", "gap_w", "gap_x", "gap_y", "min_gap", "train_accuracy"}
+
+
+def test_result_round_trips_through_json(mult_result, tmp_path):
+    path = tmp_path / "model.json"
+    mult_result.save(path)
+    data = json.loads(path.read_text())
+    for key in (
+        "solved",
+        "iterations",
+        "seconds",
+        "seed",
+        "train_accuracy",
+        "test_accuracy",
+        "params",
+        "history",
+        "network",
+        "raw_network",
+    ):
+        assert key in data
+    assert data["test_accuracy"] is None and data["params"]["sigma"] == 3.0
+    back = LearnResult.load(path)
+    assert back.solved and back.iterations == mult_result.iterations
+    assert np.array_equal(back.network.weights, mult_result.network.weights)
+    assert ThresholdNetwork.load(path).n_edges == 60  # the network key reads as a network
+
+
+def test_loading_a_broken_result_names_the_file(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "btfsynth-learn-result", "solved": true}')
+    with pytest.raises(FormatError, match="bad.json.*missing the key"):
+        LearnResult.load(path)
+
+
+def test_same_seed_same_trajectory():
+    data = multiplier(2).dataset
+    net = ThresholdNetwork.layered([4, 4, 4, 4])
+    params = Params(max_iter=300)
+    a, b = solve(net, data, params, 3), solve(net, data, params, 3)
+    assert [c.gap for c in a.history] == [c.gap for c in b.history]
+    assert np.array_equal(a.weights, b.weights)
+    assert [c.gap for c in solve(net, data, params, 4).history] != [c.gap for c in a.history]
+
+
+def test_parallel_restarts_match_serial_ones():
+    table = multiplier(2).table
+    kw = dict(max_iter=400, restarts=3, seed=5, stop_at_first=False)
+    serial = learn(table, [4, 4, 4, 4], jobs=1, **kw)
+    parallel = learn(table, [4, 4, 4, 4], jobs=2, **kw)
+    strip = [{k: v for k, v in r.items() if k != "seconds"} for r in serial.runs]
+    assert strip == [{k: v for k, v in r.items() if k != "seconds"} for r in parallel.runs]
+    assert [r["seed"] for r in serial.runs] == [5, 6, 7]
+
+
+def test_restarts_stop_at_the_first_solution():
+    result = learn(
+        multiplier(2).table, [4, 4, 4, 4], seed=SOLVING_SEED - 1, restarts=5, max_iter=1000
+    )
+    seeds = [r["seed"] for r in result.runs]
+    assert result.solved and result.seed == SOLVING_SEED and seeds[-1] == SOLVING_SEED
+
+
+def test_ctrl_c_keeps_the_best_weights_so_far():
+    calls = []
+
+    def progress(p):
+        calls.append(p.iteration)
+        if len(calls) == 6:
+            raise KeyboardInterrupt
+
+    result = learn(multiplier(2).table, [4, 4, 4, 4], seed=0, progress=progress)
+    assert result.interrupted and not result.solved
+    assert result.iterations == calls[-1] and result.history
+    assert result.train_accuracy > 0.5
+
+
+def test_test_set_is_scored_at_every_checkpoint():
+    table = multiplier(2).table
+    train, test = table.split(12)
+    result = learn(train, [4, 4, 4, 4], seed=1, max_iter=200, test=test)
+    assert all(row["test_accuracy"] is not None for row in result.history)
+    assert 0 <= result.test_accuracy <= 1
+
+
+def test_generative_problem_learns_binary_codes():
+    words = np.array([[0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 1, 1], [1, 1, 0, 0]])
+    data = Dataset(np.zeros((4, 0)), words, 2, "hypercube")
+    result = learn(data, [2, 4, 4], seed=0, gamma=1e-3, beta=0.3, max_iter=3000, restarts=3)
+    codes = np.array(result.codes)
+    assert codes.shape == (4, 2) and set(np.unique(codes)) <= {0, 1}
+    if result.solved:
+        assert len({tuple(c) for c in codes}) == 4
+        assert np.array_equal(result.network.predict(codes), words)
+
+
+def test_class_outputs_are_scored_by_argmax():
+    rng = np.random.default_rng(0)
+    inputs = rng.integers(0, 2, (12, 3))
+    labels = inputs[:, 0] + inputs[:, 1]  # 0, 1 or 2
+    data = Dataset(inputs, np.eye(3, dtype=np.uint8)[labels], 3, output_kind="class")
+    result = learn(data, [3, 6, 3], seed=0, max_iter=2000, restarts=2)
+    assert result.network.output_kind == "class"
+    pred = np.argmax(result.network.predict(inputs), 1)
+    assert result.train_accuracy == pytest.approx(np.mean(pred == labels))
+
+
+def test_snap_leaves_nodes_that_would_break_items():
+    net = ThresholdNetwork.layered([3, 1])
+    weights = np.array([0.1, 2.0, 1.1, 1.0])  # not MAJ3: (-1, +1, +1) gives h = 0 -> False
+    inputs = 2.0 * np.array([[(r >> k) & 1 for k in (2, 1, 0)] for r in range(8)]) - 1
+    targets = (net.with_weights(weights).forward(inputs)[1][:, 4:] > 0).astype(np.uint8)
+    new, flags = snap(net, weights, inputs, targets)
+    assert flags == [False] and np.array_equal(new, weights)
+    targets[3, 0] = 1  # now MAJ3 is right on every item: the node snaps
+    new, flags = snap(net, weights, inputs, targets[:, :])
+    assert flags == [True]
+    np.testing.assert_allclose(new, [0, 2, 2, 2] / np.sqrt(3))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(widths=[3, 4, 4]), "must start with the 4 inputs"),
+        (dict(), "as widths or as a network"),
+        (dict(widths=[4, 4], sigma=0), "sigma must be positive"),
+        (dict(widths=[4, 4], restarts=0), "restarts must be >= 1"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(kwargs, message):
+    with pytest.raises(BtfsynthError, match=message):
+        learn(multiplier(2).table, **kwargs)
+
+
+def test_generative_data_needs_a_code_width():
+    data = Dataset(np.zeros((4, 0)), np.eye(4, dtype=np.uint8), 0, "hypercube")
+    with pytest.raises(BtfsynthError, match="code width"):
+        learn(data, [0, 4])
+
+
+def test_cli_learns_a_task_and_writes_the_result(tmp_path):
+    out = tmp_path / "m.json"
+    res = CliRunner().invoke(main, ["learn", "mult:2", "--seed", str(SOLVING_SEED), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "solved after 649 iterations" in res.output
+    assert "snapped 12 of 12 nodes" in res.output
+    assert json.loads(out.read_text())["solved"] is True
+
+
+def test_cli_reads_dat_and_net_files_and_splits_train_test(tmp_path, benchmarks):
+    net = tmp_path / "m.net"
+    boolearn.write_network(ThresholdNetwork.layered([4, 4, 4, 4]), net)
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(
+        main,
+        [
+            "learn",
+            str(benchmarks / "boolearn/mult/2x2.dat"),
+            "--net",
+            str(net),
+            "--train",
+            "12",
+            "--max-iter",
+            "100",
+            "-o",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    assert data["test_accuracy"] is not None and data["iterations"] == 100
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["mult:2", "--widths", "3-4-4"], "must start with the 4 inputs"),
+        (["mult:2", "--hidden", "4,x"], "expected integers"),
+        (["mult:2", "--train", "99"], "--train 99: DATA has 16 items"),
+        (["mult:2", "--hidden", "4", "--widths", "4-4-4"], "at most one of"),
+        (["nosuch.pla", "--hidden", "4"], "nosuch.pla"),
+    ],
+)
+def test_cli_bad_input_is_one_line_error(tmp_path, args, message):
+    out = tmp_path / "x.json"
+    res = CliRunner().invoke(main, ["learn", *args, "-o", str(out)])
+    assert res.exit_code == 2
+    assert message in res.output and "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_cli_ctrl_c_writes_the_best_weights_so_far(tmp_path, monkeypatch):
+    import btfsynth.cli.learn as command
+
+    real = command.learn_network
+
+    def interrupted(*args, **kwargs):
+        def stop(progress):
+            if progress.iteration > 50:
+                raise KeyboardInterrupt
+
+        return real(*args, **{**kwargs, "progress": stop})
+
+    monkeypatch.setattr(command, "learn_network", interrupted)
+    out = tmp_path / "m.json"
+    res = CliRunner().invoke(main, ["learn", "mult:2", "-o", str(out)])
+    assert res.exit_code == 130 and "interrupted" in res.output
+    data = json.loads(out.read_text())
+    assert data["solved"] is False and data["interrupted"] is True and data["history"]

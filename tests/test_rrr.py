@@ -1,0 +1,164 @@
+"""The RRR kernels against the plain numpy reference, and the block projection's properties."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from btfsynth.dataset import Dataset
+from btfsynth.network import ThresholdNetwork
+from btfsynth.rrr import kernels, reference
+from btfsynth.rrr.layout import MAX_CHUNKS, chunk_bounds, initial_state, make_problem
+from btfsynth.rrr.solve import Params, Workspace, advance
+
+KINDS = ["binary", "analog", "hypercube", "onehot", "class"]
+
+
+def random_data(kind: str, n_in: int, n_out: int, items: int, rng) -> Dataset:
+    targets = rng.integers(0, 2, (items, n_out))
+    if kind == "class":
+        targets = np.eye(n_out, dtype=np.uint8)[rng.integers(0, n_out, items)]
+        return Dataset(rng.integers(0, 2, (items, n_in)), targets, n_in, output_kind="class")
+    if kind in ("hypercube", "onehot"):
+        return Dataset(np.zeros((items, 0)), targets, n_in, kind)
+    inputs = (
+        rng.uniform(0, 1, (items, n_in)) if kind == "analog" else rng.integers(0, 2, (items, n_in))
+    )
+    return Dataset(inputs, targets, n_in, kind)
+
+
+def dag_network() -> ThresholdNetwork:
+    """A non-layered DAG: skip edges, and an output node feeding the other output."""
+    src = [0, 1, 2, 0, 1, 3, 0, 4, 2, 0, 5, 3]
+    dst = [4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7]
+    src += [6]
+    dst += [7]
+    return ThresholdNetwork(8, 3, 2, src, dst, np.zeros(len(src)))
+
+
+def run_kernel(problem, state, beta, gamma, iters, parallel):
+    s = state.copy()
+    work = Workspace.for_problem(problem)
+    history = np.zeros((iters, 4))
+    params = Params(beta=beta, gamma=gamma, gap_stop=0.0)
+    assert advance(problem, s, work, params, iters, np.inf, history, parallel) == iters
+    return s, work.wbar, history, work.blocks
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("shape", ["layered", "dag"])
+def test_kernel_iteration_matches_reference(kind, shape):
+    rng = np.random.default_rng(len(kind) + len(shape))
+    net = ThresholdNetwork.layered([3, 4, 3, 2]) if shape == "layered" else dag_network()
+    data = random_data(kind, 3, 2, 19, rng)  # 19 items: uneven chunks
+    problem = make_problem(net, data, sigma=3.0)
+    state = initial_state(problem, seed=7)
+    state.g[:, problem.first_btf :] = rng.uniform(0.3, 3.0, (19, problem.n_btf))
+    ref = state
+    gaps = []
+    for _ in range(4):
+        ref, ref_wbar, gap = reference.rrr_step(problem, ref, beta=0.3, gamma=0.05)
+        gaps.append([gap.gap, gap.w, gap.x, gap.y])
+    for parallel in (False, True):
+        got, wbar, history, blocks = run_kernel(problem, state, 0.3, 0.05, 4, parallel)
+        for name in ("w", "x", "y", "g"):
+            np.testing.assert_allclose(getattr(got, name), getattr(ref, name), rtol=0, atol=1e-9)
+        np.testing.assert_allclose(wbar, ref_wbar, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(history, gaps, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(blocks[:, problem.first_btf :], gap.blocks, atol=1e-9)
+
+
+def test_serial_and_threaded_runs_are_identical():
+    rng = np.random.default_rng(3)
+    problem = make_problem(
+        ThresholdNetwork.layered([5, 6, 4]), random_data("binary", 5, 4, 40, rng), 3.0
+    )
+    state = initial_state(problem, seed=1)
+    a = run_kernel(problem, state, 0.2, 1e-3, 30, False)
+    b = run_kernel(problem, state, 0.2, 1e-3, 30, True)
+    assert np.array_equal(a[0].w, b[0].w) and np.array_equal(a[2], b[2])
+
+
+def test_initial_state_follows_the_seed_and_the_data():
+    rng = np.random.default_rng(0)
+    data = random_data("binary", 3, 2, 5, rng)
+    problem = make_problem(ThresholdNetwork.layered([3, 4, 2]), data, 3.0)
+    a, b = initial_state(problem, 11), initial_state(problem, 11)
+    assert np.array_equal(a.w, b.w) and not np.array_equal(a.w, initial_state(problem, 12).w)
+    assert np.all(a.y[:, 0] == -1)
+    assert np.array_equal(a.y[:, 1:4], 2.0 * data.inputs - 1)
+    assert np.array_equal(a.y[:, -2:], 2.0 * data.targets - 1)
+    assert np.all(a.g == 1) and np.all(np.abs(a.w) <= 1)
+
+
+@pytest.mark.parametrize("items", [1, 7, 16, 17, 1000])
+def test_chunks_cover_the_items_in_order(items):
+    bounds = chunk_bounds(items)
+    assert bounds[0] == 0 and bounds[-1] == items
+    assert np.all(np.diff(bounds) >= 1) and len(bounds) - 1 <= MAX_CHUNKS
+
+
+finite = st.floats(-3, 3, allow_nan=False)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(finite, finite), min_size=2, max_size=6),
+    st.floats(0.2, 2.0),
+    st.sampled_from([1.0, -1.0]),
+)
+def test_surface_point_lies_on_the_surface(pairs, delta, sign):
+    w = np.array([a for a, _ in pairs])
+    x = np.array([b for _, b in pairs])
+    if min(np.sum((w - x) ** 2), np.sum((w + x) ** 2)) < 1e-3:
+        return  # w = ±x: the nearest point has u = ∓1, outside the parametrisation
+    c = sign * delta
+    w2, x2, dist2 = reference.surface(w, x, c)
+    assert w2 @ x2 == pytest.approx(c, abs=1e-8)
+    assert dist2 == pytest.approx(np.sum((w2 - w) ** 2) + np.sum((x2 - x) ** 2), abs=1e-9)
+    p, q = float(w @ x), float(w @ w + x @ x)
+    u = kernels.surface_root(p, q, c)
+    assert u == pytest.approx(reference.surface_root(p, q, c), abs=1e-10)
+    assert kernels.surface_dist2(u, p, q) == pytest.approx(dist2, rel=1e-7, abs=1e-10)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(finite, finite), min_size=2, max_size=6),
+    st.floats(-1.5, 1.5),
+    st.floats(0.2, 2.0),
+)
+def test_block_projection_is_feasible_and_idempotent(pairs, y, delta):
+    w = np.array([a for a, _ in pairs])
+    x = np.array([b for _, b in pairs])
+    if min(np.sum((w - x) ** 2), np.sum((w + x) ** 2)) < 1e-3:
+        return
+    wa, xa, ya = reference.project_block(w, x, y, delta)
+    assert ya in (1.0, -1.0)
+    assert ya * (wa @ xa) >= delta - 1e-8
+    again = reference.project_block(wa, xa, ya, delta)
+    np.testing.assert_allclose(again[0], wa, atol=1e-7)
+    assert again[2] == ya
+    # the kernel agrees with the reference on this block
+    wk = np.empty(len(w))
+    xk = np.empty(len(w))
+    yk = kernels.project_block(w, x, y, delta, wk, xk)
+    assert yk == ya
+    np.testing.assert_allclose(wk, wa, atol=1e-9)
+    np.testing.assert_allclose(xk, xa, atol=1e-9)
+
+
+def test_concur_is_the_weighted_mean_and_normalises():
+    rng = np.random.default_rng(5)
+    data = random_data("binary", 2, 1, 6, rng)
+    net = ThresholdNetwork.layered([2, 1])
+    problem = make_problem(net, data, 3.0)
+    state = initial_state(problem, 2)
+    state.g[:, 3] = rng.uniform(0.5, 2, 6)
+    wbar, b = reference.project_b(problem, state)
+    mean = (state.g[:, 3:4] * state.w).sum(0) / state.g[:, 3].sum()
+    np.testing.assert_allclose(wbar, mean * np.sqrt(3 / (mean @ mean)))
+    assert np.all(b.y[:, 3] == 2.0 * data.targets[:, 0] - 1)
+    np.testing.assert_allclose(b.x, b.y[:, problem.src])
