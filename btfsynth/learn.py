@@ -34,7 +34,8 @@ class LearnResult:
 
     ``network`` holds the snapped weights (metadata ``snapped``: one flag per BTF node),
     ``raw_network`` the consensus weights RRR found. For an unsolved or interrupted run both
-    come from the best checkpoint. Accuracies are fractions (bitwise, or per item for class
+    are the best checkpoint's weights, unsnapped (snapping relies on the margin of a solve).
+    Accuracies are fractions (bitwise, or per item for class
     outputs) of ``network``; ``codes`` holds the learned 0/1 input codes of generative problems.
     """
 
@@ -155,13 +156,14 @@ def build_network(
     )
 
 
-def check_params(params: Params, restarts: int, jobs: int) -> None:
+def check_params(params: Params, restarts: int, jobs: int, seed: int) -> None:
     checks = [
-        (params.sigma > 0, f"sigma must be positive, not {params.sigma}"),
+        (0 < params.sigma < math.inf, f"sigma must be positive and finite, not {params.sigma}"),
         (0 < params.beta <= 1, f"beta must lie in (0, 1], not {params.beta}"),
         (0 <= params.gamma < 1, f"gamma must lie in [0, 1), not {params.gamma}"),
         (params.max_iter >= 1, f"max_iter must be >= 1, not {params.max_iter}"),
-        (params.gap_stop > 0, f"gap_stop must be positive, not {params.gap_stop}"),
+        (0 < params.gap_stop < math.inf, f"gap_stop must be positive, not {params.gap_stop}"),
+        (seed >= 0, f"seed must be >= 0, not {seed}"),
         (restarts >= 1, f"restarts must be >= 1, not {restarts}"),
         (jobs >= 1, f"jobs must be >= 1, not {jobs}"),
     ]
@@ -220,7 +222,7 @@ def learn(
     train = as_dataset(data)
     test_set = None if test is None else as_dataset(test, "test data")
     params = Params(float(sigma), float(beta), float(gamma), int(max_iter), float(gap_stop))
-    check_params(params, restarts, jobs)
+    check_params(params, restarts, jobs, seed)
     if test_set is not None and (
         test_set.n_inputs != train.n_inputs or test_set.n_outputs != train.n_outputs
     ):
@@ -236,7 +238,10 @@ def learn(
         raise KeyboardInterrupt
     best = pick(runs)
     raw = net.with_weights(best.weights)
-    weights, flags = snap(raw, best.weights, best.codes, train.targets)
+    if best.solved:
+        weights, flags = snap(raw, best.weights, best.codes, train.targets)
+    else:  # an unsolved network has no margin to rely on: keep its weights as they are
+        weights, flags = best.weights, [False] * len(net.btf_nodes)
     snapped = net.with_weights(weights, snapped=flags)
     test_acc = None
     if test_set is not None:

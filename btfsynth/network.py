@@ -206,11 +206,16 @@ class ThresholdNetwork:
         y[:, 0] = -1.0
         y[:, 1 : self.first_btf] = x
         h[:, : self.first_btf] = y[:, : self.first_btf]
-        for v in self.btf_nodes:
+        self.forward_from(h, y, self.first_btf)
+        return h, y
+
+    def forward_from(self, h: np.ndarray, y: np.ndarray, start: int) -> None:
+        """Recompute, in place, the fields and values of nodes ``start`` onwards from the
+        values of the nodes before them (after a change to node ``start``'s weights)."""
+        for v in range(max(start, self.first_btf), self.n_nodes):
             sl = slice(self.in_ptr[v], self.in_ptr[v + 1])
             h[:, v] = y[:, self.src[sl]] @ self.weights[sl]
             y[:, v] = np.where(h[:, v] > 0, 1.0, -1.0)
-        return h, y
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """0/1 outputs for 0/1 (or analog [0, 1]) input rows: sign per output for binary

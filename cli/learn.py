@@ -10,6 +10,7 @@ import click
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import boolearn, read_table
+from btfsynth.files import check_output
 from btfsynth.learn import LearnResult, Progress
 from btfsynth.learn import learn as learn_network
 from btfsynth.network import ThresholdNetwork
@@ -124,9 +125,7 @@ def learn(
     """
     if sum(x is not None for x in (hidden, widths, net_file)) > 1:
         raise BtfsynthError("give at most one of --hidden, --widths and --net")
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise BtfsynthError(f"{output}: no such folder {folder}")
+    check_output(output, tuple(x for x in (data, net_file) if x))
     network = load_network(net_file) if net_file else None
     full = _int_list(widths, "-", "--widths") if widths else None
     code_width = network.n_inputs if network else (full[0] if full else 0)

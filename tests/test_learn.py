@@ -256,3 +256,10 @@ def test_cli_ctrl_c_writes_the_best_weights_so_far(tmp_path, monkeypatch):
     assert res.exit_code == 130 and "interrupted" in res.output
     data = json.loads(out.read_text())
     assert data["solved"] is False and data["interrupted"] is True and data["history"]
+
+
+def test_unsolved_runs_are_not_snapped():
+    result = learn(multiplier(2).table, [4, 4, 4, 4], max_iter=3, seed=1)
+    assert not result.solved
+    assert not any(result.network.metadata["snapped"])
+    assert np.array_equal(result.network.weights, result.raw_network.weights)

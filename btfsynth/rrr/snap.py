@@ -17,9 +17,11 @@ NEGLIGIBLE = 0.25
 """Weights below this fraction of a node's largest weight count as negligible."""
 
 
-def items_correct(network: ThresholdNetwork, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Per item: are all its output bits right (binary), or its argmax (class)?"""
-    h, y = network.forward(inputs)
+def items_correct(
+    network: ThresholdNetwork, h: np.ndarray, y: np.ndarray, targets: np.ndarray
+) -> np.ndarray:
+    """Per item, from the forward pass (h, y): are all its output bits right (binary), or its
+    argmax (class)?"""
     out = slice(network.n_nodes - network.n_outputs, network.n_nodes)
     if network.output_kind == "class":
         return np.argmax(h[:, out], 1) == np.argmax(targets, 1)
@@ -49,24 +51,38 @@ def snap(
     """Snap the nodes of ``network`` (with ``weights``) in topological order.
 
     ``inputs`` are ±1 training inputs, ``targets`` 0/1. Returns the new weights and one flag per
-    BTF node: True where the node took a ±1 pattern.
+    BTF node: True where the node took a ±1 pattern. A pattern that leaves the node's values on
+    every item unchanged is taken at once (nothing downstream can change; the common case);
+    otherwise the rest of the network is recomputed and the pattern is kept only if every item
+    that was right stays right. So the cost is about one forward pass plus one per node whose
+    values move, not one full pass per node.
     """
     current = np.asarray(weights, dtype=np.float64).copy()
     net = network.with_weights(current)
-    keep = items_correct(net, inputs, targets)
+    net.weights = current  # edges are already in CSR order: share the array being edited
+    h, y = net.forward(inputs)
+    keep = items_correct(net, h, y, targets)
+    class_outputs = network.output_kind == "class"
     flags = []
     for n in network.btf_nodes:
         sl = slice(network.in_ptr[n], network.in_ptr[n + 1])
+        sources = y[:, network.src[sl]]
         raw = current[sl].copy()
         snapped = False
         for support in candidate_supports(raw):
             current[sl] = pattern(raw, support)
-            net.weights = current
-            if np.all(items_correct(net, inputs, targets)[keep]):
+            field = sources @ current[sl]
+            if not class_outputs and np.array_equal(np.where(field > 0, 1.0, -1.0), y[:, n]):
+                h[:, n] = field
+                snapped = True
+                break
+            h2, y2 = h.copy(), y.copy()
+            net.forward_from(h2, y2, n)
+            if np.all(items_correct(net, h2, y2, targets)[keep]):
+                h, y = h2, y2
                 snapped = True
                 break
         if not snapped:
             current[sl] = raw
-            net.weights = current
         flags.append(snapped)
     return current, flags
