@@ -46,7 +46,7 @@ from .errors import BtfsynthError
 from .netlist import Gate, Kind, Netlist, Signal
 from .network import ThresholdNetwork
 from .simplify import simplify as simplify_netlist
-from .truthtable import Seed, TruthTable, all_input_rows, rng_from
+from .truthtable import Seed, TruthTable, all_input_rows, rng_from, row_keys
 
 EXHAUSTIVE_FANIN = 20
 """Nodes with at most this many inputs are enumerated on all their input patterns."""
@@ -248,16 +248,10 @@ def _restrict(fn: _NodeFunction, keep: np.ndarray) -> _NodeFunction:
     return _NodeFunction(fn.sources[keep], fn.weights[keep], fn.patterns[:, keep], fn.values)
 
 
-def _row_keys(bits: np.ndarray) -> np.ndarray:
-    """One comparable key per row of a 2-D bool array."""
-    packed = np.packbits(np.concatenate([bits, np.ones((len(bits), 1), bool)], 1), axis=1)
-    return np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-
-
 def _is_function(patterns: np.ndarray, values: np.ndarray) -> bool:
     """True when equal patterns never carry different values."""
     with_values = np.concatenate([patterns, values[:, None]], axis=1)
-    return len(np.unique(_row_keys(with_values))) == len(np.unique(_row_keys(patterns)))
+    return len(np.unique(row_keys(with_values))) == len(np.unique(row_keys(patterns)))
 
 
 def _separable(patterns: np.ndarray, values: np.ndarray, weights: np.ndarray) -> bool:
