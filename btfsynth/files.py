@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -72,6 +73,19 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_write(path, "wb") as handle:
         handle.write(data)
+
+
+def parse_json(text: str, path: str | os.PathLike | None = None) -> object:
+    """Parsed JSON; a syntax error is a :class:`FormatError` with its line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+
+
+def read_json(path: str | os.PathLike) -> object:
+    """The parsed JSON in ``path`` (errors as in :func:`parse_json`)."""
+    return parse_json(read_text(path), path)
 
 
 def read_text(path: str | os.PathLike) -> str:

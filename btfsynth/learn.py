@@ -18,7 +18,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .errors import BtfsynthError, FormatError
-from .files import read_text, write_text
+from .files import read_json, write_text
 from .network import ThresholdNetwork
 from .rrr.restarts import run_restarts
 from .rrr.snap import snap
@@ -105,11 +105,7 @@ class LearnResult:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> LearnResult:
-        try:
-            data = json.loads(read_text(path))
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
-        return cls.from_dict(data, os.fspath(path))
+        return cls.from_dict(read_json(path), os.fspath(path))
 
 
 def as_dataset(data: TruthTable | Dataset, what: str = "training data") -> Dataset:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import BtfsynthError, FormatError
-from .files import read_text, write_text
+from .files import read_json, write_text
 from .truthtable import Seed, TruthTable, rng_from
 
 OUTPUT_KINDS = ("binary", "class")
@@ -302,10 +302,7 @@ class ThresholdNetwork:
     @classmethod
     def load(cls, path: str | os.PathLike) -> ThresholdNetwork:
         """Read a network written by :meth:`save` (or the ``network`` key of a model file)."""
-        try:
-            data = json.loads(read_text(path))
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+        data = read_json(path)
         is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
         if isinstance(data, dict) and "network" in data and not is_network:
             data = data["network"]

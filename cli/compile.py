@@ -10,7 +10,6 @@ that recorded summary: per-node detail such as data-exactness comes only from ``
 
 from __future__ import annotations
 
-import json
 import os
 
 import click
@@ -18,7 +17,7 @@ import click
 from btfsynth.compile import compile_network
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import NETLIST_FORMATS, read_netlist, read_table, write_netlist
-from btfsynth.files import check_output, read_text
+from btfsynth.files import check_output, read_json
 from btfsynth.netlist import LEAF_KINDS, Kind
 from btfsynth.network import ThresholdNetwork
 from btfsynth.stats import netlist_stats
@@ -86,7 +85,7 @@ def compile_(
 
 def _warn_if_unsolved(model: str) -> None:
     """A learner result that did not solve its table compiles, but to the wrong function."""
-    data = json.loads(read_text(model))
+    data = read_json(model)
     if isinstance(data, dict) and data.get("solved") is False:
         accuracy = data.get("train_accuracy")
         score = f" (training accuracy {accuracy:.4f})" if isinstance(accuracy, float) else ""
@@ -108,6 +107,6 @@ def stats(netlist: str) -> None:
     threshold = sum(g.kind is Kind.THRESHOLD for g in logic)
     click.echo(f"THRESHOLD:  {threshold} of {len(logic)} logic gates")
     if netlist.lower().endswith(".json"):
-        source = json.loads(read_text(netlist)).get("source")
+        source = read_json(netlist).get("source")
         if source:
             click.echo(f"compiled:   {source}")

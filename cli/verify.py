@@ -8,7 +8,6 @@ out of time.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -19,7 +18,7 @@ import numpy as np
 from btfsynth import bitsim
 from btfsynth.errors import BtfsynthError, FormatError
 from btfsynth.exporters import read_netlist, read_table
-from btfsynth.files import read_text
+from btfsynth.files import read_json, read_text
 from btfsynth.netlist import Netlist
 from btfsynth.network import ThresholdNetwork
 from btfsynth.verify import equivalent
@@ -29,14 +28,6 @@ EXIT_CODES = {"equivalent": 0, "different": 1, "unknown": 3}
 
 
 MODEL_FORMATS = ("btfsynth-network", "btfsynth-learn-result")
-
-
-def read_json(path: str) -> object:
-    """The parsed JSON in ``path``; a syntax error is a FormatError with its line."""
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
 
 
 def is_model(data: object) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 
+from btfsynth import files
 from btfsynth.errors import BtfsynthError, FormatError
 from btfsynth.files import read_text, write_text
 from btfsynth.netlist import Gate, Kind, Netlist, Signal
@@ -93,11 +94,7 @@ def format_json(netlist: Netlist, source: str | None = None) -> str:
 
 
 def parse_json(text: str, path: str | os.PathLike | None = None) -> Netlist:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
-    return netlist_from_dict(data, path)
+    return netlist_from_dict(files.parse_json(text, path), path)
 
 
 def write_netlist(netlist: Netlist, path: str | os.PathLike, source: str | None = None) -> None:
