@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 from btfsynth.dataset import Dataset
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr import kernels, reference
-from btfsynth.rrr.layout import MAX_CHUNKS, chunk_bounds, initial_state, make_problem
+from btfsynth.rrr.layout import (
+    MAX_CHUNKS,
+    chunk_bounds,
+    initial_state,
+    make_problem,
+    tile,
+    untile,
+)
 from btfsynth.rrr.solve import Params, Workspace, advance
 
 KINDS = ["binary", "analog", "hypercube", "onehot", "class"]
@@ -52,10 +59,13 @@ def run_kernel(problem, state, beta, gamma, iters, parallel):
 def test_kernel_iteration_matches_reference(kind, shape):
     rng = np.random.default_rng(len(kind) + len(shape))
     net = ThresholdNetwork.layered([3, 4, 3, 2]) if shape == "layered" else dag_network()
-    data = random_data(kind, 3, 2, 19, rng)  # 19 items: uneven chunks
+    data = random_data(kind, 3, 2, 19, rng)
     problem = make_problem(net, data, sigma=3.0)
+    problem.chunks = np.array([0, 5, 12, 19])  # uneven chunks
     state = initial_state(problem, seed=7)
-    state.g[:, problem.first_btf :] = rng.uniform(0.3, 3.0, (19, problem.n_btf))
+    g = untile(state.g, problem.chunks)
+    g[:, problem.first_btf :] = rng.uniform(0.3, 3.0, (19, problem.n_btf))
+    state.g = tile(g, problem.chunks)
     ref = state
     gaps = []
     for _ in range(4):
@@ -67,7 +77,8 @@ def test_kernel_iteration_matches_reference(kind, shape):
             np.testing.assert_allclose(getattr(got, name), getattr(ref, name), rtol=0, atol=1e-9)
         np.testing.assert_allclose(wbar, ref_wbar, rtol=0, atol=1e-9)
         np.testing.assert_allclose(history, gaps, rtol=0, atol=1e-9)
-        np.testing.assert_allclose(blocks[:, problem.first_btf :], gap.blocks, atol=1e-9)
+        blocks = untile(blocks, problem.chunks)[:, problem.first_btf :]
+        np.testing.assert_allclose(blocks, gap.blocks, atol=1e-9)
 
 
 def test_serial_and_threaded_runs_are_identical():
@@ -75,6 +86,7 @@ def test_serial_and_threaded_runs_are_identical():
     problem = make_problem(
         ThresholdNetwork.layered([5, 6, 4]), random_data("binary", 5, 4, 40, rng), 3.0
     )
+    problem.chunks = np.array([0, 9, 20, 33, 40])
     state = initial_state(problem, seed=1)
     a = run_kernel(problem, state, 0.2, 1e-3, 30, False)
     b = run_kernel(problem, state, 0.2, 1e-3, 30, True)
@@ -87,9 +99,11 @@ def test_initial_state_follows_the_seed_and_the_data():
     problem = make_problem(ThresholdNetwork.layered([3, 4, 2]), data, 3.0)
     a, b = initial_state(problem, 11), initial_state(problem, 11)
     assert np.array_equal(a.w, b.w) and not np.array_equal(a.w, initial_state(problem, 12).w)
-    assert np.all(a.y[:, 0] == -1)
-    assert np.array_equal(a.y[:, 1:4], 2.0 * data.inputs - 1)
-    assert np.array_equal(a.y[:, -2:], 2.0 * data.targets - 1)
+    y = untile(a.y, problem.chunks)
+    assert y.shape == (5, problem.n_nodes) and a.w.shape[1] == problem.n_edges
+    assert np.all(y[:, 0] == -1)
+    assert np.array_equal(y[:, 1:4], 2.0 * data.inputs - 1)
+    assert np.array_equal(y[:, -2:], 2.0 * data.targets - 1)
     assert np.all(a.g == 1) and np.all(np.abs(a.w) <= 1)
 
 
@@ -142,12 +156,15 @@ def test_block_projection_is_feasible_and_idempotent(pairs, y, delta):
     np.testing.assert_allclose(again[0], wa, atol=1e-7)
     assert again[2] == ya
     # the kernel agrees with the reference on this block
-    wk = np.empty(len(w))
-    xk = np.empty(len(w))
-    yk = kernels.project_block(w, x, y, delta, wk, xk)
-    assert yk == ya
-    np.testing.assert_allclose(wk, wa, atol=1e-9)
-    np.testing.assert_allclose(xk, xa, atol=1e-9)
+    # the kernel agrees with the reference on this block (as the second of two items)
+    ya_k, u = np.zeros(2), np.zeros(2)
+    fs, js = np.zeros((kernels.SCRATCH_ROWS, 2)), np.zeros((3, 2), dtype=np.int64)
+    fs[kernels.P] = [0.5, w @ x]
+    fs[kernels.Q] = [1.0, w @ w + x @ x]
+    kernels.project_items(2, np.array([1.0, y]), delta, ya_k, u, fs, js)
+    assert ya_k[1] == ya
+    np.testing.assert_allclose((w + u[1] * x) / (1 - u[1] ** 2), wa, atol=1e-9)
+    np.testing.assert_allclose((x + u[1] * w) / (1 - u[1] ** 2), xa, atol=1e-9)
 
 
 def test_concur_is_the_weighted_mean_and_normalises():
@@ -156,6 +173,7 @@ def test_concur_is_the_weighted_mean_and_normalises():
     net = ThresholdNetwork.layered([2, 1])
     problem = make_problem(net, data, 3.0)
     state = initial_state(problem, 2)
+    state = reference.by_item(problem, state)
     state.g[:, 3] = rng.uniform(0.5, 2, 6)
     wbar, b = reference.project_b(problem, state)
     mean = (state.g[:, 3:4] * state.w).sum(0) / state.g[:, 3].sum()

@@ -1,19 +1,22 @@
-"""Numba kernels for the RRR iteration (docs/method.md §3–5), fused for memory traffic.
+"""Numba kernels for the RRR iteration (docs/method.md §3–5), vectorised across items.
 
-One iteration makes two sweeps over the items' replicas plus two small ones:
+The state keeps the item index last (``w[e, i]``, ``y[n, i]``), so every per-edge and per-node
+operation of divide and concur is a loop over the items of a chunk: the same arithmetic on
+contiguous rows, which LLVM vectorises without per-block loop overheads. One iteration is:
 
-1. per item (parallel over item chunks): P_A of every block, the reflection 2A − z, the value
-   concur of P_B, the x and y updates and their gap parts; the g-weighted reflected weights are
-   summed per chunk in item order (no strided per-edge loops, method.md §9);
+1. per chunk of items (in parallel): P_A of every block, node by node, for all the chunk's items
+   at once (the surface roots of all items solved together, so their Newton steps overlap); the
+   reflection 2A − z; the value concur of P_B (each edge's row added to its source's row); the
+   y update; and the g-weighted reflected weights summed per chunk;
 2. the consensus weights w̄ from the chunk sums (in chunk order, so the result does not depend on
    the thread count), normalised per node;
-3. per item: the w update and the w part of the gap;
-4. per item: the γ metric update, once the mean block gap is known.
+3. per chunk: A's weights and values again from the stored roots u, then the w and x updates
+   and their gap parts;
+4. per chunk: the γ metric update, once the mean block gap is known.
 
-Per edge·item, sweep 1 reads w and x and writes x and A's weights wA; sweep 3 reads wA and w and
-writes w (wA is needed after w̄ exists): 7 streams of 8 bytes, 56 bytes per edge·item·iteration
-in float64. Within an item the replica (one row of each array) stays in cache between the
-loops. ``reference.py`` is the plain version of the same iteration, used by the tests.
+Sweep 1 reads w and x; sweep 3 reads and writes them: 48 bytes per edge·item·iteration in
+float64, and no array of A's weights is stored. ``reference.py`` is the plain version of the
+same iteration, used by the tests.
 """
 
 from __future__ import annotations
@@ -28,19 +31,19 @@ CONVERGED = 2e-14
 CONVERGED / 2: quadratic convergence makes the reference's next step about that small, so it
 stops one step (one division) earlier at an error 100 times below NEWTON_TOL."""
 FAST = {"reassoc", "contract"}
-"""Float flags of the streaming loops: reassociation lets LLVM vectorise the per-node sums; the
-root solver keeps strict IEEE arithmetic for its bracketing."""
+"""Float flags of the streaming loops: reassociation lets LLVM vectorise the sums over items;
+the root solver keeps strict IEEE arithmetic for its bracketing."""
 
 
-@njit(cache=True)
-def surface_root(p, q, c):
-    """Root u ∈ (−1, 1) of F(u) = [p(1+u²) + q u]/(1−u²)² − c: the iteration of
-    reference.surface_root with the CONVERGED stopping rule, and a Halley first step from u = 0
-    (G = p − c, G' = q, G'' = 2p + 4c there): it starts the Newton steps closer to the root,
-    27% fewer steps in all on the blocks of a 32×6-layer run."""
+@njit(cache=True, inline="always")
+def root_start(p, q, c):
+    """Start the solve of F(u) = [p(1+u²) + q u]/(1−u²)² − c for u ∈ (−1, 1): returns
+    (u, lo, hi, done). The bracket is reference.surface_root's; the first step is a Halley step
+    from u = 0 (G = p − c, G' = q, G'' = 2p + 4c there), which starts the Newton steps closer to
+    the root: 27% fewer steps in all on the blocks of a 32×6-layer run."""
     g = p - c
     if g == 0.0:
-        return 0.0
+        return 0.0, 0.0, 0.0, True
     if g > 0.0:
         lo, hi = -1.0, 0.0
     else:
@@ -52,33 +55,73 @@ def surface_root(p, q, c):
         u = -2.0 * g * q / den if den > 0.0 else -g / q
     if not lo <= u <= hi or u * u >= 1.0:
         u = 0.5 * (lo + hi)
-    if abs(u) < NEWTON_TOL:
-        return u
+    return u, lo, hi, abs(u) < NEWTON_TOL
+
+
+@njit(cache=True, inline="always")
+def root_step(p, q, c, u, lo, hi):
+    """One safeguarded Newton step on G(u) = F(u)(1−u²)² (reference.surface_root) from u in the
+    bracket [lo, hi]: returns (u, lo, hi, done), done under the CONVERGED rule."""
+    s = 1.0 - u * u
+    g = p * (1.0 + u * u) + q * u - c * s * s
+    if g == 0.0:
+        return u, lo, hi, True
+    if g > 0.0:
+        hi = u
+    else:
+        lo = u
+    slope = 2.0 * p * u + q + 4.0 * c * u * s
+    if slope > 0.0:
+        d = g / slope
+        new = u - d
+        if lo <= new <= hi and new * new < 1.0:  # landing on a root found is fine
+            curv = abs(2.0 * p + 4.0 * c * (1.0 - 3.0 * u * u))
+            return new, lo, hi, curv * d * d < CONVERGED * slope or abs(d) < NEWTON_TOL
+    new = 0.5 * (lo + hi)
+    return new, lo, hi, abs(new - u) < NEWTON_TOL
+
+
+@njit(cache=True)
+def surface_root(p, q, c):
+    """Root u ∈ (−1, 1) of F(u) = c: the iteration of reference.surface_root with the Halley
+    start and the CONVERGED stopping rule, one root at a time (see solve_roots)."""
+    u, lo, hi, done = root_start(p, q, c)
     for _ in range(NEWTON_STEPS - 1):
-        s = 1.0 - u * u
-        g = p * (1.0 + u * u) + q * u - c * s * s
-        if g == 0.0:
+        if done:
             break
-        if g > 0.0:
-            hi = u
-        else:
-            lo = u
-        slope = 2.0 * p * u + q + 4.0 * c * u * s
-        if slope > 0.0:
-            d = g / slope
-            new = u - d
-            if lo <= new <= hi and new * new < 1.0:  # landing on a root found is fine
-                curv = abs(2.0 * p + 4.0 * c * (1.0 - 3.0 * u * u))
-                if curv * d * d < CONVERGED * slope or abs(d) < NEWTON_TOL:
-                    return new
-                u = new
-                continue
-        new = 0.5 * (lo + hi)
-        step = new - u
-        u = new
-        if abs(step) < NEWTON_TOL:
-            break
+        u, lo, hi, done = root_step(p, q, c, u, lo, hi)
     return u
+
+
+@njit(cache=True)
+def solve_roots(count, jp, jq, jc, ju, jlo, jhi, active):
+    """``ju[j] = surface_root(jp[j], jq[j], jc[j])`` for j < count, bit for bit, but stepping
+    every unfinished root once per round: the roots are independent, so the processor overlaps
+    their Newton steps (each a chain of dependent multiplies and a division) instead of waiting
+    on one chain at a time. ``active`` is scratch for the indices of unfinished roots."""
+    n_active = 0
+    for j in range(count):
+        u, lo, hi, done = root_start(jp[j], jq[j], jc[j])
+        ju[j] = u
+        jlo[j] = lo
+        jhi[j] = hi
+        if not done:
+            active[n_active] = j
+            n_active += 1
+    for _ in range(NEWTON_STEPS - 1):
+        kept = 0
+        for t in range(n_active):
+            j = active[t]
+            u, lo, hi, done = root_step(jp[j], jq[j], jc[j], ju[j], jlo[j], jhi[j])
+            ju[j] = u
+            jlo[j] = lo
+            jhi[j] = hi
+            if not done:
+                active[kept] = j
+                kept += 1
+        n_active = kept
+        if n_active == 0:
+            break
 
 
 @njit(cache=True)
@@ -89,143 +132,188 @@ def surface_dist2(u, p, q):
     return u * u * (q * (1.0 + u * u) + 4.0 * u * p) / (s * s)
 
 
-@njit(cache=True, fastmath=FAST, inline="always")
-def project_block(w, x, yv, delta, wa, xa):
-    """P_A of one BTF block: ``w``, ``x`` (its in-edge rows) and value ``yv``; writes the
-    projection into ``wa``, ``xa`` and returns the projected value ±1.
+SCRATCH_ROWS = 14
+"""Rows of the per-chunk float scratch (each one value per item of the chunk): P_A's p = w·x,
+q = |w|² + |x|², the costs and roots of the y = +1 and y = −1 sides, the root solver's jobs
+(p, q, c, u, lo, hi), 1/(1 − u²), and a per-item gap accumulator."""
+P, Q, COST_P, COST_M, ROOT_P, ROOT_M, JOBS, INV, ACC = 0, 1, 2, 3, 4, 5, 6, 12, 13
 
-    Loops run over 0-based ranges of 1-D slices, which lets LLVM drop the negative-index
-    checks and vectorise them (about twice as fast as indexing ``w[i, e]``)."""
-    m = len(w)
-    p = 0.0
-    q = 0.0
-    for k in range(m):
-        p += w[k] * x[k]
-        q += w[k] * w[k] + x[k] * x[k]
-    u = 0.0
-    if yv * p > 0.0:
-        ya = 1.0 if yv > 0.0 else -1.0
-        if abs(p) < delta:
-            u = surface_root(p, q, ya * delta)
-    else:
-        # Disagreement: the cheaper of y = ±1. Each cost is at least its (1 ∓ y)² term, so the
-        # side y leans to is solved first and the other only when it could still be cheaper
-        # (ties go to −1, as in the reference).
-        cost_p = (1.0 - yv) * (1.0 - yv)
-        cost_m = (1.0 + yv) * (1.0 + yv)
-        u_p = 0.0
-        u_m = 0.0
-        if yv > 0.0:
-            if p < delta:
-                u_p = surface_root(p, q, delta)
-                cost_p += surface_dist2(u_p, p, q)
-            if cost_p >= cost_m and p > -delta:
-                u_m = surface_root(p, q, -delta)
-                cost_m += surface_dist2(u_m, p, q)
+
+@njit(cache=True, inline="always")
+def queue_root(k, side, p, q, c, count, fs, js):
+    """Add the solve of item ``k``'s surface w·x = c for y = ``side`` as job ``count``."""
+    fs[JOBS, count] = p
+    fs[JOBS + 1, count] = q
+    fs[JOBS + 2, count] = c
+    js[0, count] = k
+    js[1, count] = side
+    return count + 1
+
+
+@njit(cache=True, inline="always")
+def solve_queued(count, ya, fs, js):
+    """Solve the queued roots and store them per item and side; an item whose block disagrees
+    (ya = 0) adds the distance moved to that side's cost."""
+    solve_roots(
+        count, fs[JOBS], fs[JOBS + 1], fs[JOBS + 2], fs[JOBS + 3], fs[JOBS + 4], fs[JOBS + 5],
+        js[2],
+    )  # fmt: skip
+    for j in range(count):
+        k = js[0, j]
+        u = fs[JOBS + 3, j]
+        side = ROOT_P if js[1, j] > 0 else ROOT_M
+        fs[side, k] = u
+        if ya[k] == 0.0:
+            fs[side - 2, k] += surface_dist2(u, fs[P, k], fs[Q, k])
+
+
+@njit(cache=True)
+def project_items(count, yv, delta, ya, u, fs, js):
+    """P_A of one BTF block on ``count`` items, given p = w·x and q = |w|² + |x|² per item in
+    ``fs[P]`` and ``fs[Q]`` and the block's values ``yv``: item k projects to value ``ya[k]`` = ±1
+    and weights (w + u x, x + u w)/(1 − u²) with ``u[k]`` (0 when the margin already holds).
+
+    An item that agrees with the sign of w·x needs at most one root. A disagreeing one needs the
+    cheaper of y = ±1; each cost is at least its (1 ∓ y)² term, so the side y leans to is solved
+    first and the other only when it could still be cheaper (ties go to −1, as in the
+    reference). The roots of all items are solved together (solve_roots), in two rounds.
+    ``fs`` and ``js`` are float and int scratch (SCRATCH_ROWS × count and 3 × count)."""
+    queued = 0
+    for k in range(count):
+        p = fs[P, k]
+        fs[ROOT_P, k] = 0.0
+        fs[ROOT_M, k] = 0.0
+        y = yv[k]
+        if y * p > 0.0:
+            s = 1.0 if y > 0.0 else -1.0
+            ya[k] = s
+            if abs(p) < delta:
+                queued = queue_root(k, s, p, fs[Q, k], s * delta, queued, fs, js)
         else:
-            if p > -delta:
-                u_m = surface_root(p, q, -delta)
-                cost_m += surface_dist2(u_m, p, q)
-            if cost_m > cost_p and p < delta:
-                u_p = surface_root(p, q, delta)
-                cost_p += surface_dist2(u_p, p, q)
-        if cost_p < cost_m:
-            ya = 1.0
-            u = u_p
-        else:
-            ya = -1.0
-            u = u_m
-    if u == 0.0:
-        for k in range(m):  # an explicit loop: slice assignment checks overlap, slower
-            wa[k] = w[k]
-            xa[k] = x[k]
-    else:
-        inv = 1.0 / (1.0 - u * u)
-        for k in range(m):
-            wa[k] = (w[k] + u * x[k]) * inv
-            xa[k] = (x[k] + u * w[k]) * inv
-    return ya
+            ya[k] = 0.0  # decided once the costs are known
+            fs[COST_P, k] = (1.0 - y) * (1.0 - y)
+            fs[COST_M, k] = (1.0 + y) * (1.0 + y)
+            if y > 0.0:
+                if p < delta:
+                    queued = queue_root(k, 1.0, p, fs[Q, k], delta, queued, fs, js)
+            elif p > -delta:
+                queued = queue_root(k, -1.0, p, fs[Q, k], -delta, queued, fs, js)
+    solve_queued(queued, ya, fs, js)
+    queued = 0
+    for k in range(count):
+        if ya[k] == 0.0:
+            p = fs[P, k]
+            if yv[k] > 0.0:
+                if fs[COST_P, k] >= fs[COST_M, k] and p > -delta:
+                    queued = queue_root(k, -1.0, p, fs[Q, k], -delta, queued, fs, js)
+            elif fs[COST_M, k] > fs[COST_P, k] and p < delta:
+                queued = queue_root(k, 1.0, p, fs[Q, k], delta, queued, fs, js)
+    solve_queued(queued, ya, fs, js)
+    for k in range(count):
+        if ya[k] == 0.0:
+            ya[k] = 1.0 if fs[COST_P, k] < fs[COST_M, k] else -1.0
+        u[k] = fs[ROOT_P, k] if ya[k] > 0.0 else fs[ROOT_M, k]
 
 
 @njit(cache=True, fastmath=FAST)
 def sweep_a_concur(
     c, lo, hi, src, in_ptr, delta, n_in, n_out, input_code, data, targets,
-    w, x, y, g, wa, blocks, beta, xa_s, ya_s, num_s, den_s, wsum, gsum, parts,
+    w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, js_s, wsum, gsum, parts,
 ):  # fmt: skip
-    """Sweep 1 over the items lo..hi−1 of chunk c (see the module docstring)."""
+    """Sweep 1 over the items lo..hi−1 of chunk c (see the module docstring). Nodes are in
+    topological order (src < dst), so a node's own concur term is set before any out-edge of a
+    later block adds to it."""
     n_nodes = y.shape[1]
     first_btf = n_in + 1
     first_out = n_nodes - n_out
-    xa = xa_s[c]
+    count = hi - lo
+    wc, xc, yc, gc, uc, ybc, bc = w[c], x[c], y[c], g[c], u[c], yb[c], blocks[c]
     ya = ya_s[c]
     num = num_s[c]
     den = den_s[c]
+    fs = fs_s[c]
+    js = js_s[c]
     ws = wsum[c]
     gs = gsum[c]
-    ws[:] = 0.0
-    gs[:] = 0.0
-    sx = 0.0
-    sy = 0.0
-    for i in range(lo, hi):
-        # -- P_A: bias, inputs, BTF blocks
-        ya[0] = -1.0
-        if input_code == 0:
-            for k in range(n_in):
-                ya[1 + k] = data[i, k]
-        elif input_code == 1:
-            for k in range(1, first_btf):
-                ya[k] = 1.0 if y[i, k] > 0.0 else -1.0
-        else:
+    pr, qr, inv = fs[P], fs[Q], fs[INV]
+    # -- P_A of the bias and the inputs, and their own concur terms
+    for k in range(count):
+        ya[0, k] = -1.0
+    if input_code == 0:
+        for j in range(n_in):
+            for k in range(count):
+                ya[1 + j, k] = data[lo + k, j]
+    elif input_code == 1:
+        for j in range(1, first_btf):
+            for k in range(count):
+                ya[j, k] = 1.0 if yc[j, k] > 0.0 else -1.0
+    else:
+        for k in range(count):
             best = 1
-            for k in range(1, first_btf):
-                ya[k] = -1.0
-                if y[i, k] > y[i, best]:
-                    best = k
-            ya[best] = 1.0
-        wi = w[i]
-        xi = x[i]
-        wai = wa[i]
-        for n in range(first_btf, n_nodes):
-            a = in_ptr[n]
-            b = in_ptr[n + 1]
-            ya[n] = project_block(wi[a:b], xi[a:b], y[i, n], delta[n], wai[a:b], xa[a:b])
-        # -- P_B on the reflection: values concur along edges, weights summed per chunk
-        for n in range(n_nodes):
-            gn = g[i, n]
-            num[n] = gn * (2.0 * ya[n] - y[i, n])
-            den[n] = gn
-        for n in range(first_btf, n_nodes):
-            gn = g[i, n]
-            gs[n] += gn
-            a = in_ptr[n]
-            b = in_ptr[n + 1]
-            wr, war, xr, xar, sr, wsr = wi[a:b], wai[a:b], xi[a:b], xa[a:b], src[a:b], ws[a:b]
-            for k in range(b - a):
-                wsr[k] += gn * (2.0 * war[k] - wr[k])
-            for k in range(b - a):
-                num[sr[k]] += gn * (2.0 * xar[k] - xr[k])
-                den[sr[k]] += gn
-        for n in range(first_out):
-            num[n] = num[n] / den[n]  # num now holds y_B
-        for k in range(n_out):
-            num[first_out + k] = targets[i, k]
-        # -- updates z += β (B − A) for y and x, and their gap parts
-        for n in range(n_nodes):
-            dy = num[n] - ya[n]
-            y[i, n] += beta * dy
-            if n >= first_btf:
-                a = in_ptr[n]
-                b = in_ptr[n + 1]
-                xr, xar, sr = xi[a:b], xa[a:b], src[a:b]
-                acc = 0.0
-                for k in range(b - a):
-                    d = num[sr[k]] - xar[k]
-                    xr[k] += beta * d
-                    acc += d * d
-                blocks[i, n] = dy * dy + acc
+            for j in range(1, first_btf):
+                ya[j, k] = -1.0
+                if yc[j, k] > yc[best, k]:
+                    best = j
+            ya[best, k] = 1.0
+    for n in range(first_btf):
+        gr, yr, yar, nr, dr = gc[n, :count], yc[n, :count], ya[n], num[n], den[n]
+        for k in range(count):
+            nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+            dr[k] = gr[k]
+    # -- per BTF block: P_A on all items, its own term, and its edges' reflections concurred
+    for n in range(first_btf, n_nodes):
+        a = in_ptr[n]
+        b = in_ptr[n + 1]
+        for k in range(count):
+            pr[k] = 0.0
+            qr[k] = 0.0
+        for e in range(a, b):
+            wr, xr = wc[e, :count], xc[e, :count]
+            for k in range(count):
+                pr[k] += wr[k] * xr[k]
+                qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
+        ur, yar = uc[n, :count], ya[n]
+        project_items(count, yc[n, :count], delta[n], yar, ur, fs, js)
+        gr, yr, nr, dr = gc[n, :count], yc[n, :count], num[n], den[n]
+        total = 0.0
+        for k in range(count):
+            nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+            dr[k] = gr[k]
+            inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
+            total += gr[k]
+        gs[n] = total
+        for e in range(a, b):
+            wr, xr, ns, ds = wc[e, :count], xc[e, :count], num[src[e]], den[src[e]]
+            acc = 0.0
+            for k in range(count):
+                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
+                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
+                acc += gr[k] * (2.0 * wk - wr[k])
+                ns[k] += gr[k] * (2.0 * xk - xr[k])
+            for k in range(count):
+                ds[k] += gr[k]
+            ws[e] = acc
+    # -- P_B's values, the y update and its gap part
+    sy = 0.0
+    for n in range(n_nodes):
+        ybr, yr, yar = ybc[n, :count], yc[n, :count], ya[n]
+        if n < first_out:
+            nr, dr = num[n], den[n]
+            for k in range(count):
+                ybr[k] = nr[k] / dr[k]
+        else:
+            for k in range(count):
+                ybr[k] = targets[lo + k, n - first_out]
+        if n < first_btf:
+            for k in range(count):
+                yr[k] += beta * (ybr[k] - yar[k])
+        else:
+            br = bc[n, :count]
+            for k in range(count):
+                dy = ybr[k] - yar[k]
+                yr[k] += beta * dy
+                br[k] = dy * dy
                 sy += dy * dy
-                sx += acc
-    parts[c, 0] = sx
     parts[c, 1] = sy
 
 
@@ -254,57 +342,78 @@ def consensus(dst, in_ptr, m, first_btf, wsum, gsum, wbar):
 
 
 @njit(cache=True, fastmath=FAST)
-def sweep_w(c, lo, hi, in_ptr, first_btf, w, wa, wbar, blocks, beta, parts):
-    """Sweep 3: w += β (w̄ − wA) per item, the w part of the gap, the chunk's total block gap."""
+def sweep_update(c, lo, hi, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, beta, fs_s, parts):
+    """Sweep 3: A's weights again from the roots u, then w += β (w̄ − wA) and
+    x += β (y_B[src] − xA), their gap parts, and the chunk's total block gap."""
     n_nodes = blocks.shape[1]
+    count = hi - lo
+    wc, xc, uc, ybc, bc = w[c], x[c], u[c], yb[c], blocks[c]
+    fs = fs_s[c]
+    inv, acc = fs[INV], fs[ACC]
     sw = 0.0
+    sx = 0.0
     total = 0.0
-    for i in range(lo, hi):
-        for n in range(first_btf, n_nodes):
-            a = in_ptr[n]
-            b = in_ptr[n + 1]
-            wr, war, wbr = w[i, a:b], wa[i, a:b], wbar[a:b]
-            acc = 0.0
-            for k in range(b - a):
-                d = wbr[k] - war[k]
-                wr[k] += beta * d
-                acc += d * d
-            blocks[i, n] += acc
-            sw += acc
-            total += blocks[i, n]
+    for n in range(first_btf, n_nodes):
+        ur = uc[n, :count]
+        for k in range(count):
+            inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
+            acc[k] = 0.0
+        for e in range(in_ptr[n], in_ptr[n + 1]):
+            wr, xr, ybr = wc[e, :count], xc[e, :count], ybc[src[e], :count]
+            wb = wbar[e]
+            ew = 0.0
+            ex = 0.0
+            for k in range(count):
+                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
+                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
+                dw = wb - wk
+                dx = ybr[k] - xk
+                wr[k] += beta * dw
+                xr[k] += beta * dx
+                ew += dw * dw
+                ex += dx * dx
+                acc[k] += dw * dw + dx * dx
+            sw += ew
+            sx += ex
+        br = bc[n, :count]
+        for k in range(count):
+            br[k] += acc[k]
+            total += br[k]
+    parts[c, 0] = sx
     parts[c, 2] = sw
     parts[c, 3] = total
 
 
 @njit(cache=True, fastmath=FAST)
-def sweep_metric(lo, hi, first_btf, g, blocks, gamma, mean):
-    """Sweep 4: g ← g + γ (G / mean(G) − g) on the BTF blocks of items lo..hi−1."""
-    for i in range(lo, hi):
-        for n in range(first_btf, g.shape[1]):
-            g[i, n] += gamma * (blocks[i, n] / mean - g[i, n])
+def sweep_metric(c, count, first_btf, g, blocks, gamma, mean):
+    """Sweep 4: g ← g + γ (G / mean(G) − g) on the BTF blocks of chunk c's ``count`` items."""
+    for n in range(first_btf, g.shape[1]):
+        gr, br = g[c, n, :count], blocks[c, n, :count]
+        for k in range(count):
+            gr[k] += gamma * (br[k] / mean - gr[k])
 
 
 @njit(cache=True, parallel=True)
 def iterate(
     src, dst, in_ptr, m, delta, n_in, n_out, input_code, data, targets, chunks,
-    w, x, y, g, wa, blocks, wbar, beta, gamma, n_iter, gap_stop, min_gap, history, parallel,
+    w, x, y, g, u, yb, blocks, wbar, beta, gamma, n_iter, gap_stop, min_gap, history, parallel,
 ):  # fmt: skip
     """Run up to ``n_iter`` RRR iterations in place; stop once the running minimum gap falls
     below ``gap_stop``. Row t of ``history`` gets (gap, w, x, y parts) of iteration t. Returns
     the number of iterations done. ``parallel`` = False runs the chunks on the calling thread
     (small problems, where waking threads costs more than the work)."""
-    n_chunks = len(chunks) - 1
+    n_chunks, n_edges, width = w.shape
     n_nodes = y.shape[1]
-    n_edges = w.shape[1]
-    n_items = w.shape[0]
+    n_items = chunks[-1]
     first_btf = n_in + 1
     n_btf = n_nodes - first_btf
-    xa_s = np.empty((n_chunks, n_edges))
-    ya_s = np.empty((n_chunks, n_nodes))
-    num_s = np.empty((n_chunks, n_nodes))
-    den_s = np.empty((n_chunks, n_nodes))
+    ya_s = np.empty((n_chunks, n_nodes, width))
+    num_s = np.empty((n_chunks, n_nodes, width))
+    den_s = np.empty((n_chunks, n_nodes, width))
+    fs_s = np.empty((n_chunks, SCRATCH_ROWS, width))
+    js_s = np.empty((n_chunks, 3, width), dtype=np.int64)
     wsum = np.empty((n_chunks, n_edges))
-    gsum = np.empty((n_chunks, n_nodes))
+    gsum = np.zeros((n_chunks, n_nodes))
     parts = np.zeros((n_chunks, 4))
     # Each sweep is written twice: numba parallelises only a literal prange loop, and small
     # problems must not wake the thread pool three times per iteration.
@@ -313,27 +422,29 @@ def iterate(
             for c in prange(n_chunks):
                 sweep_a_concur(
                     c, chunks[c], chunks[c + 1], src, in_ptr, delta, n_in, n_out, input_code,
-                    data, targets, w, x, y, g, wa, blocks, beta,
-                    xa_s, ya_s, num_s, den_s, wsum, gsum, parts,
+                    data, targets, w, x, y, g, u, yb, blocks, beta,
+                    ya_s, num_s, den_s, fs_s, js_s, wsum, gsum, parts,
                 )  # fmt: skip
         else:
             for c in range(n_chunks):
                 sweep_a_concur(
                     c, chunks[c], chunks[c + 1], src, in_ptr, delta, n_in, n_out, input_code,
-                    data, targets, w, x, y, g, wa, blocks, beta,
-                    xa_s, ya_s, num_s, den_s, wsum, gsum, parts,
+                    data, targets, w, x, y, g, u, yb, blocks, beta,
+                    ya_s, num_s, den_s, fs_s, js_s, wsum, gsum, parts,
                 )  # fmt: skip
         consensus(dst, in_ptr, m, first_btf, wsum, gsum, wbar)
         if parallel:
             for c in prange(n_chunks):
-                sweep_w(
-                    c, chunks[c], chunks[c + 1], in_ptr, first_btf, w, wa, wbar, blocks, beta, parts
-                )
+                sweep_update(
+                    c, chunks[c], chunks[c + 1], src, in_ptr, first_btf, w, x, u, yb, wbar,
+                    blocks, beta, fs_s, parts,
+                )  # fmt: skip
         else:
             for c in range(n_chunks):
-                sweep_w(
-                    c, chunks[c], chunks[c + 1], in_ptr, first_btf, w, wa, wbar, blocks, beta, parts
-                )
+                sweep_update(
+                    c, chunks[c], chunks[c + 1], src, in_ptr, first_btf, w, x, u, yb, wbar,
+                    blocks, beta, fs_s, parts,
+                )  # fmt: skip
         sx = 0.0
         sy = 0.0
         sw = 0.0
@@ -347,10 +458,10 @@ def iterate(
         if mean > 0.0:
             if parallel:
                 for c in prange(n_chunks):
-                    sweep_metric(chunks[c], chunks[c + 1], first_btf, g, blocks, gamma, mean)
+                    sweep_metric(c, chunks[c + 1] - chunks[c], first_btf, g, blocks, gamma, mean)
             else:
                 for c in range(n_chunks):
-                    sweep_metric(chunks[c], chunks[c + 1], first_btf, g, blocks, gamma, mean)
+                    sweep_metric(c, chunks[c + 1] - chunks[c], first_btf, g, blocks, gamma, mean)
         gap = np.sqrt(mean)
         history[t, 0] = gap
         history[t, 1] = np.sqrt(sw / (n_items * n_edges))

@@ -1,9 +1,12 @@
 """The learner's problem layout: a network and its training items as flat arrays.
 
 Divide and concur (docs/method.md §2) gives every training item its own replica of the network:
-``w[i, e]`` and ``x[i, e]`` per item and edge, ``y[i, n]`` per item and node, and metric weights
-``g[i, n]`` (used on BTF nodes; bias and inputs keep weight 1). Arrays are item-major so that an
-item's replica is contiguous: the per-item projections stream it once.
+w and x per edge and item, y per node and item, and metric weights g per node and item (used on
+BTF nodes; bias and inputs keep weight 1). Items are split into chunks, and each array is stored
+as tiles ``w[c, e, k]`` (chunk c, edge e, k-th item of the chunk): every replica goes through the
+same arithmetic, so the kernels run it on contiguous rows of a chunk's items, which vectorise,
+and a chunk's tile is one contiguous stream. :func:`tile` and :func:`untile` convert from and to
+item-major ``(N, ·)`` arrays.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ INPUT_CODES = {"binary": 0, "analog": 0, "hypercube": 1, "onehot": 2}
 2 = one-hot at the argmax (generative problems, method.md §3)."""
 
 MAX_CHUNKS = 16
-"""Items are split into at most this many contiguous chunks. Sums over items are taken per
-chunk in item order and then over chunks in chunk order, so a run does not depend on how many
-threads execute the chunks."""
+CHUNK_ITEMS = 64
+"""Items are split into contiguous chunks of about CHUNK_ITEMS items (long enough rows for the
+vectorised loops, small enough that a block's rows stay in cache), at most MAX_CHUNKS of them.
+Sums over items are taken per chunk and then over chunks in chunk order, so a run does not
+depend on how many threads execute the chunks."""
 
 
 @dataclass(eq=False)
@@ -66,8 +71,8 @@ class Problem:
 
 
 def chunk_bounds(n_items: int) -> np.ndarray:
-    """Contiguous item ranges, as equal as possible, at most :data:`MAX_CHUNKS` of them."""
-    count = max(1, min(n_items, MAX_CHUNKS))
+    """Contiguous item ranges, as equal as possible (see :data:`CHUNK_ITEMS`)."""
+    count = max(1, min(n_items // CHUNK_ITEMS, MAX_CHUNKS))
     return np.linspace(0, n_items, count + 1).round().astype(np.int64)
 
 
@@ -100,14 +105,33 @@ def make_problem(network: ThresholdNetwork, data: Dataset, sigma: float) -> Prob
     )
 
 
+def tile(a: np.ndarray, chunks: np.ndarray) -> np.ndarray:
+    """An item-major ``(N, X)`` array as chunk tiles ``(C, X, L)``, L the longest chunk; the
+    tail of a shorter chunk's rows is zero.
+
+    >>> tile(np.arange(6.0).reshape(3, 2), np.array([0, 2, 3])).tolist()
+    [[[0.0, 2.0], [1.0, 3.0]], [[4.0, 0.0], [5.0, 0.0]]]
+    """
+    sizes = np.diff(chunks)
+    tiles = np.zeros((len(sizes), a.shape[1], int(sizes.max())))
+    for c, (lo, hi) in enumerate(zip(chunks[:-1], chunks[1:])):
+        tiles[c, :, : hi - lo] = a[lo:hi].T
+    return tiles
+
+
+def untile(tiles: np.ndarray, chunks: np.ndarray) -> np.ndarray:
+    """The item-major ``(N, X)`` array of chunk tiles (the inverse of :func:`tile`)."""
+    return np.concatenate([t[:, : hi - lo].T for t, lo, hi in zip(tiles, chunks, chunks[1:])])
+
+
 @dataclass(eq=False)
 class State:
     """The RRR point z = (w, x, y) and the metric weights g."""
 
-    w: np.ndarray  # (N, E)
-    x: np.ndarray  # (N, E)
-    y: np.ndarray  # (N, V)
-    g: np.ndarray  # (N, V); 1 on bias and input columns
+    w: np.ndarray  # (C, E, L) tiles
+    x: np.ndarray  # (C, E, L)
+    y: np.ndarray  # (C, V, L)
+    g: np.ndarray  # (C, V, L); 1 on bias and input rows
 
     def copy(self) -> State:
         return State(self.w.copy(), self.x.copy(), self.y.copy(), self.g.copy())
@@ -125,13 +149,13 @@ def initial_state(problem: Problem, seed: Seed) -> State:
     if problem.input_code == 0:
         y[:, 1 : problem.first_btf] = problem.data
     y[:, problem.first_output :] = problem.targets
-    return State(w, x, y, np.ones((n, v)))
+    return State(*(tile(a, problem.chunks) for a in (w, x, y, np.ones((n, v)))))
 
 
 def input_codes(problem: Problem, y: np.ndarray) -> np.ndarray:
     """The ±1 input values every item presents: its data, or the projection of its learned code
-    (sgn or one-hot) for generative problems."""
-    free = y[:, 1 : problem.first_btf]
+    (sgn or one-hot) for generative problems, from the tiles ``y``."""
+    free = untile(y[:, 1 : problem.first_btf], problem.chunks)
     if problem.input_code == 0:
         return problem.data.copy()
     if problem.input_code == 1:

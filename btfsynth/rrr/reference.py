@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .layout import Problem, State, input_codes
+from .layout import Problem, State, input_codes, tile, untile
 
 NEWTON_STEPS = 50
 NEWTON_TOL = 1e-12
@@ -79,11 +79,22 @@ def project_block(w: np.ndarray, x: np.ndarray, y: float, delta: float):
     return best[1], best[2], best[3]
 
 
+def by_item(problem: Problem, state: State) -> State:
+    """The state item-major (``w[i, e]``, ``y[i, n]``), as this module reads it, from the
+    kernels' chunk tiles (layout.State)."""
+    return State(*(untile(a, problem.chunks) for a in (state.w, state.x, state.y, state.g)))
+
+
+def by_chunk(problem: Problem, state: State) -> State:
+    """The inverse of :func:`by_item`."""
+    return State(*(tile(a, problem.chunks) for a in (state.w, state.x, state.y, state.g)))
+
+
 def project_a(problem: Problem, state: State) -> State:
-    """Constraint A: every block on its own (bias, inputs, BTF blocks)."""
+    """Constraint A: every block on its own (bias, inputs, BTF blocks). Item-major in and out."""
     wa, xa, ya = state.w.copy(), state.x.copy(), state.y.copy()
     ya[:, 0] = -1.0
-    ya[:, 1 : problem.first_btf] = input_codes(problem, state.y)
+    ya[:, 1 : problem.first_btf] = input_codes(problem, tile(state.y, problem.chunks))
     for i in range(problem.n_items):
         for n in range(problem.first_btf, problem.n_nodes):
             sl = slice(problem.in_ptr[n], problem.in_ptr[n + 1])
@@ -96,7 +107,7 @@ def project_a(problem: Problem, state: State) -> State:
 def project_b(problem: Problem, state: State) -> tuple[np.ndarray, State]:
     """Constraint B with metric weights g: the normalised weighted mean weight of every edge, and
     the weighted mean value of every non-output node copied onto its out-edges; outputs are set
-    to their targets. Returns (w̄, the projected point)."""
+    to their targets. Returns (w̄, the projected point). Item-major in and out."""
     g_dst = state.g[:, problem.dst]
     wbar = (g_dst * state.w).sum(axis=0) / g_dst.sum(axis=0)
     for n in range(problem.first_btf, problem.n_nodes):
@@ -129,8 +140,10 @@ class Gaps:
 def rrr_step(problem: Problem, state: State, beta: float, gamma: float):
     """One RRR iteration z ← z + β (P_B(2 P_A(z) − z) − P_A(z)) and the γ metric update.
 
-    Returns (new state, w̄ of the B projection, gaps).
+    Takes and returns states in the kernels' tiles; returns (new state, w̄ of the B
+    projection, gaps), the block gaps item-major.
     """
+    state = by_item(problem, state)
     a = project_a(problem, state)
     reflected = State(2 * a.w - state.w, 2 * a.x - state.x, 2 * a.y - state.y, state.g)
     wbar, b = project_b(problem, reflected)
@@ -156,4 +169,4 @@ def rrr_step(problem: Problem, state: State, beta: float, gamma: float):
         float(np.sqrt(dy2.sum() / (n * nb))),
         blocks,
     )
-    return new, wbar, gaps
+    return by_chunk(problem, new), wbar, gaps

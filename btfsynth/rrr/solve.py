@@ -97,17 +97,19 @@ class Run:
 
 @dataclass(eq=False)
 class Workspace:
-    """Arrays the kernel fills besides the state: A's weights, the block gaps G[i, n] and the
-    consensus weights w̄ of the last iteration."""
+    """Arrays the kernel fills besides the state: the roots u of P_A's blocks, P_B's values y_B
+    and the block gaps G, per node and item as chunk tiles (layout.tile), and the consensus
+    weights w̄ of the last iteration."""
 
-    wa: np.ndarray
+    u: np.ndarray
+    yb: np.ndarray
     blocks: np.ndarray
     wbar: np.ndarray
 
     @classmethod
     def for_problem(cls, problem: Problem) -> Workspace:
-        n, e, v = problem.n_items, problem.n_edges, problem.n_nodes
-        return cls(np.empty((n, e)), np.zeros((n, v)), np.zeros(e))
+        shape = (len(problem.chunks) - 1, problem.n_nodes, int(np.diff(problem.chunks).max()))
+        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(problem.n_edges))
 
 
 def advance(
@@ -124,7 +126,7 @@ def advance(
     p = problem
     return iterate(
         p.src, p.dst, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code, p.data,
-        p.targets, p.chunks, state.w, state.x, state.y, state.g, work.wa, work.blocks,
+        p.targets, p.chunks, state.w, state.x, state.y, state.g, work.u, work.yb, work.blocks,
         work.wbar, params.beta, params.gamma, count, params.gap_stop, min_gap, history, parallel,
     )  # fmt: skip
 
