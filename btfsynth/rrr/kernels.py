@@ -1,11 +1,13 @@
-"""Numba kernels for the RRR iteration (docs/method.md §3–5), vectorised across items.
+"""Numba kernels for the RRR iteration (docs/method.md §3–5): the items are the SIMD lanes.
 
-The state keeps the item index last (``w[e, i]``, ``y[n, i]``), so every per-edge and per-node
-operation of divide and concur is a loop over the items of a chunk: the same arithmetic on
-contiguous rows, which LLVM vectorises without per-block loop overheads. One iteration is:
+The state is stored as chunk tiles (``w[c, e, k]``: chunk c, edge e, k-th item of the chunk;
+layout.py), so every per-edge and per-node operation of divide and concur is a loop over a
+chunk's items: the same arithmetic on a contiguous row, which LLVM vectorises, and a chunk is
+one contiguous stream. (Item-major replicas, looping over each block's ~30 edges, spent most of
+their time in per-loop overheads and scalar scatters.) One iteration is:
 
-1. per chunk of items (in parallel): P_A of every block, node by node, for all the chunk's items
-   at once (the surface roots of all items solved together, so their Newton steps overlap); the
+1. per chunk (in parallel): P_A of every block, node by node, for all the chunk's items at once
+   (the surface roots of all items solved together, so their Newton steps overlap); the
    reflection 2A − z; the value concur of P_B (each edge's row added to its source's row); the
    y update; and the g-weighted reflected weights summed per chunk;
 2. the consensus weights w̄ from the chunk sums (in chunk order, so the result does not depend on
@@ -15,8 +17,10 @@ contiguous rows, which LLVM vectorises without per-block loop overheads. One ite
 4. per chunk: the γ metric update, once the mean block gap is known.
 
 Sweep 1 reads w and x; sweep 3 reads and writes them: 48 bytes per edge·item·iteration in
-float64, and no array of A's weights is stored. ``reference.py`` is the plain version of the
-same iteration, used by the tests.
+float64; A's weights are recomputed, not stored. (Pipelining sweep 3 of one iteration with
+sweep 1 of the next would cut that to 32 bytes, but the metric update between them then needs
+every P_B sum twice, weighted by g and by the gaps; measured, that was slower.)
+``reference.py`` is the plain version of the same iteration, used by the tests.
 """
 
 from __future__ import annotations
@@ -35,93 +39,74 @@ FAST = {"reassoc", "contract"}
 the root solver keeps strict IEEE arithmetic for its bracketing."""
 
 
-@njit(cache=True, inline="always")
-def root_start(p, q, c):
-    """Start the solve of F(u) = [p(1+u²) + q u]/(1−u²)² − c for u ∈ (−1, 1): returns
-    (u, lo, hi, done). The bracket is reference.surface_root's; the first step is a Halley step
-    from u = 0 (G = p − c, G' = q, G'' = 2p + 4c there), which starts the Newton steps closer to
-    the root: 27% fewer steps in all on the blocks of a 32×6-layer run."""
-    g = p - c
-    if g == 0.0:
-        return 0.0, 0.0, 0.0, True
-    if g > 0.0:
-        lo, hi = -1.0, 0.0
-    else:
-        lo, hi = 0.0, 1.0
-    den = 2.0 * q * q - g * (2.0 * p + 4.0 * c)
-    if q <= 0.0:
-        u = lo - 1.0
-    else:
-        u = -2.0 * g * q / den if den > 0.0 else -g / q
-    if not lo <= u <= hi or u * u >= 1.0:
-        u = 0.5 * (lo + hi)
-    return u, lo, hi, abs(u) < NEWTON_TOL
+@njit(cache=True, error_model="numpy")
+def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
+    """``ju[j]`` = the root u ∈ (−1, 1) of F(u) = [p(1+u²) + q u]/(1−u²)² = c for the jobs
+    (p, q, c) = (``jp[j]``, ``jq[j]``, ``jc[j]``), j < count: reference.surface_root's iteration
+    with a Halley first step and an earlier stop, all jobs side by side.
 
+    * Start: the bracket is the reference's; the first step is a Halley step from u = 0
+      (G = p − c, G' = q, G'' = 2p + 4c there), which starts the Newton steps closer to the
+      root (27% fewer steps in all on the blocks of a 32×6-layer run).
+    * Steps: safeguarded Newton on G(u) = F(u)(1−u²)²; a step that leaves the bracket bisects.
+    * Stop: once a Newton step d predicts an error |G''| d² / (2 G') below CONVERGED / 2.
 
-@njit(cache=True, inline="always")
-def root_step(p, q, c, u, lo, hi):
-    """One safeguarded Newton step on G(u) = F(u)(1−u²)² (reference.surface_root) from u in the
-    bracket [lo, hi]: returns (u, lo, hi, done), done under the CONVERGED rule."""
-    s = 1.0 - u * u
-    g = p * (1.0 + u * u) + q * u - c * s * s
-    if g == 0.0:
-        return u, lo, hi, True
-    if g > 0.0:
-        hi = u
-    else:
-        lo = u
-    slope = 2.0 * p * u + q + 4.0 * c * u * s
-    if slope > 0.0:
-        d = g / slope
-        new = u - d
-        if lo <= new <= hi and new * new < 1.0:  # landing on a root found is fine
+    Every round steps all jobs with selects instead of branches (a finished job keeps its
+    values; ``done`` holds the flags), so LLVM runs the jobs in SIMD lanes; each job goes
+    through exactly the steps it would alone. Divisions that a finished or bisecting lane does
+    not use may give inf or NaN (error_model="numpy": no exception checks)."""
+    for j in range(count):
+        p = jp[j]
+        q = jq[j]
+        c = jc[j]
+        g = p - c
+        lo = -1.0 if g > 0.0 else 0.0
+        hi = 0.0 if g > 0.0 else 1.0
+        den = 2.0 * q * q - g * (2.0 * p + 4.0 * c)
+        halley = -2.0 * g * q / den
+        u = (halley if den > 0.0 else -g / q) if q > 0.0 else lo - 1.0
+        u = u if lo <= u and u <= hi and u * u < 1.0 else 0.5 * (lo + hi)
+        ju[j] = 0.0 if g == 0.0 else u
+        jlo[j] = lo
+        jhi[j] = hi
+        done[j] = 1 if g == 0.0 or abs(u) < NEWTON_TOL else 0
+    for _ in range(NEWTON_STEPS - 1):
+        left = 0
+        for j in range(count):
+            p = jp[j]
+            q = jq[j]
+            c = jc[j]
+            u = ju[j]
+            s = 1.0 - u * u
+            g = p * (1.0 + u * u) + q * u - c * s * s
+            lo = jlo[j] if g > 0.0 else u
+            hi = u if g > 0.0 else jhi[j]
+            slope = 2.0 * p * u + q + 4.0 * c * u * s
+            d = g / slope
+            new = u - d
+            newton = slope > 0.0 and lo <= new and new <= hi and new * new < 1.0
             curv = abs(2.0 * p + 4.0 * c * (1.0 - 3.0 * u * u))
-            return new, lo, hi, curv * d * d < CONVERGED * slope or abs(d) < NEWTON_TOL
-    new = 0.5 * (lo + hi)
-    return new, lo, hi, abs(new - u) < NEWTON_TOL
+            converged = curv * d * d < CONVERGED * slope or abs(d) < NEWTON_TOL
+            mid = 0.5 * (lo + hi)
+            stop = g == 0.0 or (converged if newton else abs(mid - u) < NEWTON_TOL)
+            step = u if g == 0.0 else (new if newton else mid)
+            was = done[j] != 0
+            ju[j] = u if was else step
+            jlo[j] = jlo[j] if was else lo
+            jhi[j] = jhi[j] if was else hi
+            done[j] = 1 if was or stop else 0
+            left += 0 if was or stop else 1
+        if left == 0:
+            break
 
 
 @njit(cache=True)
 def surface_root(p, q, c):
-    """Root u ∈ (−1, 1) of F(u) = c: the iteration of reference.surface_root with the Halley
-    start and the CONVERGED stopping rule, one root at a time (see solve_roots)."""
-    u, lo, hi, done = root_start(p, q, c)
-    for _ in range(NEWTON_STEPS - 1):
-        if done:
-            break
-        u, lo, hi, done = root_step(p, q, c, u, lo, hi)
-    return u
-
-
-@njit(cache=True)
-def solve_roots(count, jp, jq, jc, ju, jlo, jhi, active):
-    """``ju[j] = surface_root(jp[j], jq[j], jc[j])`` for j < count, bit for bit, but stepping
-    every unfinished root once per round: the roots are independent, so the processor overlaps
-    their Newton steps (each a chain of dependent multiplies and a division) instead of waiting
-    on one chain at a time. ``active`` is scratch for the indices of unfinished roots."""
-    n_active = 0
-    for j in range(count):
-        u, lo, hi, done = root_start(jp[j], jq[j], jc[j])
-        ju[j] = u
-        jlo[j] = lo
-        jhi[j] = hi
-        if not done:
-            active[n_active] = j
-            n_active += 1
-    for _ in range(NEWTON_STEPS - 1):
-        kept = 0
-        for t in range(n_active):
-            j = active[t]
-            u, lo, hi, done = root_step(jp[j], jq[j], jc[j], ju[j], jlo[j], jhi[j])
-            ju[j] = u
-            jlo[j] = lo
-            jhi[j] = hi
-            if not done:
-                active[kept] = j
-                kept += 1
-        n_active = kept
-        if n_active == 0:
-            break
+    """The root of one job of :func:`solve_roots`."""
+    u = np.zeros(1)
+    solve_roots(1, np.array([p]), np.array([q]), np.array([c]), u, np.zeros(1), np.zeros(1),
+                np.zeros(1, dtype=np.int64))  # fmt: skip
+    return u[0]
 
 
 @njit(cache=True)

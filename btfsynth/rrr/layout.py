@@ -72,7 +72,7 @@ class Problem:
 
 def chunk_bounds(n_items: int) -> np.ndarray:
     """Contiguous item ranges, as equal as possible (see :data:`CHUNK_ITEMS`)."""
-    count = max(1, min(n_items // CHUNK_ITEMS, MAX_CHUNKS))
+    count = max(1, min(-(-n_items // CHUNK_ITEMS), MAX_CHUNKS))
     return np.linspace(0, n_items, count + 1).round().astype(np.int64)
 
 
