@@ -53,7 +53,8 @@ def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
 
     Every round steps all jobs with selects instead of branches (a finished job keeps its
     values; ``done`` holds the flags), so LLVM runs the jobs in SIMD lanes; each job goes
-    through exactly the steps it would alone. Divisions that a finished or bisecting lane does
+    through exactly the steps it would alone. Jobs whose flag is set on entry are skipped and
+    get u = 0. Divisions that a finished or bisecting lane does
     not use may give inf or NaN (error_model="numpy": no exception checks)."""
     for j in range(count):
         p = jp[j]
@@ -66,10 +67,11 @@ def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
         halley = -2.0 * g * q / den
         u = (halley if den > 0.0 else -g / q) if q > 0.0 else lo - 1.0
         u = u if lo <= u and u <= hi and u * u < 1.0 else 0.5 * (lo + hi)
-        ju[j] = 0.0 if g == 0.0 else u
+        skip = done[j] != 0
+        ju[j] = 0.0 if skip or g == 0.0 else u
         jlo[j] = lo
         jhi[j] = hi
-        done[j] = 1 if g == 0.0 or abs(u) < NEWTON_TOL else 0
+        done[j] = 1 if skip or g == 0.0 or abs(u) < NEWTON_TOL else 0
     for _ in range(NEWTON_STEPS - 1):
         left = 0
         for j in range(count):
@@ -109,7 +111,7 @@ def surface_root(p, q, c):
     return u[0]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def surface_dist2(u, p, q):
     """|w' − w|² + |x' − x|² for the surface point of parameter u: since w' − w = u x' and
     x' − x = u w', it is u² (|w'|² + |x'|²) = u² [q (1 + u²) + 4 u p] / (1 − u²)²."""
@@ -117,87 +119,60 @@ def surface_dist2(u, p, q):
     return u * u * (q * (1.0 + u * u) + 4.0 * u * p) / (s * s)
 
 
-SCRATCH_ROWS = 14
+SCRATCH_ROWS = 12
 """Rows of the per-chunk float scratch (each one value per item of the chunk): P_A's p = w·x,
-q = |w|² + |x|², the costs and roots of the y = +1 and y = −1 sides, the root solver's jobs
-(p, q, c, u, lo, hi), 1/(1 − u²), and a per-item gap accumulator."""
-P, Q, COST_P, COST_M, ROOT_P, ROOT_M, JOBS, INV, ACC = 0, 1, 2, 3, 4, 5, 6, 12, 13
+q = |w|² + |x|²; the level c and root u of the first and the second surface solved, the root
+solver's bracket, the costs of the side y leans to and of the other; 1/(1 − u²); and a per-item
+gap accumulator."""
+P, Q, C1, U1, C2, U2, LO, HI, COST_LEAN, COST_OTHER, INV, ACC = range(SCRATCH_ROWS)
 
 
-@njit(cache=True, inline="always")
-def queue_root(k, side, p, q, c, count, fs, js):
-    """Add the solve of item ``k``'s surface w·x = c for y = ``side`` as job ``count``."""
-    fs[JOBS, count] = p
-    fs[JOBS + 1, count] = q
-    fs[JOBS + 2, count] = c
-    js[0, count] = k
-    js[1, count] = side
-    return count + 1
-
-
-@njit(cache=True, inline="always")
-def solve_queued(count, ya, fs, js):
-    """Solve the queued roots and store them per item and side; an item whose block disagrees
-    (ya = 0) adds the distance moved to that side's cost."""
-    solve_roots(
-        count, fs[JOBS], fs[JOBS + 1], fs[JOBS + 2], fs[JOBS + 3], fs[JOBS + 4], fs[JOBS + 5],
-        js[2],
-    )  # fmt: skip
-    for j in range(count):
-        k = js[0, j]
-        u = fs[JOBS + 3, j]
-        side = ROOT_P if js[1, j] > 0 else ROOT_M
-        fs[side, k] = u
-        if ya[k] == 0.0:
-            fs[side - 2, k] += surface_dist2(u, fs[P, k], fs[Q, k])
-
-
-@njit(cache=True)
-def project_items(count, yv, delta, ya, u, fs, js):
+@njit(cache=True, error_model="numpy")
+def project_items(count, yv, delta, ya, u, fs, done):
     """P_A of one BTF block on ``count`` items, given p = w·x and q = |w|² + |x|² per item in
     ``fs[P]`` and ``fs[Q]`` and the block's values ``yv``: item k projects to value ``ya[k]`` = ±1
     and weights (w + u x, x + u w)/(1 − u²) with ``u[k]`` (0 when the margin already holds).
 
-    An item that agrees with the sign of w·x needs at most one root. A disagreeing one needs the
-    cheaper of y = ±1; each cost is at least its (1 ∓ y)² term, so the side y leans to is solved
-    first and the other only when it could still be cheaper (ties go to −1, as in the
-    reference). The roots of all items are solved together (solve_roots), in two rounds.
-    ``fs`` and ``js`` are float and int scratch (SCRATCH_ROWS × count and 3 × count)."""
-    queued = 0
+    Every item first solves (when its margin does not hold) the side its value leans to: the
+    sign of y, which for an item that agrees with the sign of w·x is the answer. A disagreeing
+    item needs the cheaper of y = ±1; each cost is at least its (1 ∓ y)² term, so the other side
+    is solved only when it could still be cheaper (ties go to −1, as in the reference). Both
+    rounds solve all items' roots together (solve_roots); the loops use selects, not branches,
+    so that they vectorise. ``fs`` is float scratch (SCRATCH_ROWS × count), ``done`` int
+    scratch (count)."""
+    pr, qr = fs[P], fs[Q]
     for k in range(count):
-        p = fs[P, k]
-        fs[ROOT_P, k] = 0.0
-        fs[ROOT_M, k] = 0.0
+        lean = 1.0 if yv[k] > 0.0 else -1.0
+        fs[C1, k] = lean * delta
+        done[k] = 0 if lean * pr[k] < delta else 1
+    solve_roots(count, pr, qr, fs[C1], fs[U1], fs[LO], fs[HI], done)
+    second = 0
+    for k in range(count):
+        p = pr[k]
         y = yv[k]
-        if y * p > 0.0:
-            s = 1.0 if y > 0.0 else -1.0
-            ya[k] = s
-            if abs(p) < delta:
-                queued = queue_root(k, s, p, fs[Q, k], s * delta, queued, fs, js)
-        else:
-            ya[k] = 0.0  # decided once the costs are known
-            fs[COST_P, k] = (1.0 - y) * (1.0 - y)
-            fs[COST_M, k] = (1.0 + y) * (1.0 + y)
-            if y > 0.0:
-                if p < delta:
-                    queued = queue_root(k, 1.0, p, fs[Q, k], delta, queued, fs, js)
-            elif p > -delta:
-                queued = queue_root(k, -1.0, p, fs[Q, k], -delta, queued, fs, js)
-    solve_queued(queued, ya, fs, js)
-    queued = 0
+        lean = 1.0 if y > 0.0 else -1.0
+        cost = (1.0 - lean * y) * (1.0 - lean * y) + surface_dist2(fs[U1, k], p, qr[k])
+        other = (1.0 + lean * y) * (1.0 + lean * y)
+        could = cost >= other if y > 0.0 else cost > other
+        need = y * p <= 0.0 and could and -lean * p < delta
+        fs[COST_LEAN, k] = cost
+        fs[COST_OTHER, k] = other
+        fs[C2, k] = -lean * delta
+        done[k] = 0 if need else 1
+        second += 1 if need else 0
+    if second:
+        solve_roots(count, pr, qr, fs[C2], fs[U2], fs[LO], fs[HI], done)
+    else:
+        for k in range(count):
+            fs[U2, k] = 0.0
     for k in range(count):
-        if ya[k] == 0.0:
-            p = fs[P, k]
-            if yv[k] > 0.0:
-                if fs[COST_P, k] >= fs[COST_M, k] and p > -delta:
-                    queued = queue_root(k, -1.0, p, fs[Q, k], -delta, queued, fs, js)
-            elif fs[COST_M, k] > fs[COST_P, k] and p < delta:
-                queued = queue_root(k, 1.0, p, fs[Q, k], delta, queued, fs, js)
-    solve_queued(queued, ya, fs, js)
-    for k in range(count):
-        if ya[k] == 0.0:
-            ya[k] = 1.0 if fs[COST_P, k] < fs[COST_M, k] else -1.0
-        u[k] = fs[ROOT_P, k] if ya[k] > 0.0 else fs[ROOT_M, k]
+        y = yv[k]
+        lean = 1.0 if y > 0.0 else -1.0
+        other = fs[COST_OTHER, k] + surface_dist2(fs[U2, k], pr[k], qr[k])
+        cost = fs[COST_LEAN, k]
+        keep = y * pr[k] > 0.0 or (cost < other if y > 0.0 else not other < cost)
+        ya[k] = lean if keep else -lean
+        u[k] = fs[U1, k] if keep else fs[U2, k]
 
 
 @njit(cache=True, fastmath=FAST)
@@ -396,7 +371,7 @@ def iterate(
     num_s = np.empty((n_chunks, n_nodes, width))
     den_s = np.empty((n_chunks, n_nodes, width))
     fs_s = np.empty((n_chunks, SCRATCH_ROWS, width))
-    js_s = np.empty((n_chunks, 3, width), dtype=np.int64)
+    js_s = np.empty((n_chunks, width), dtype=np.int64)
     wsum = np.empty((n_chunks, n_edges))
     gsum = np.zeros((n_chunks, n_nodes))
     parts = np.zeros((n_chunks, 4))
