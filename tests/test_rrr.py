@@ -11,6 +11,7 @@ from btfsynth.dataset import Dataset
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr import kernels, reference
 from btfsynth.rrr.layout import (
+    CHUNK_ITEMS,
     MAX_CHUNKS,
     chunk_bounds,
     initial_state,
@@ -107,11 +108,41 @@ def test_initial_state_follows_the_seed_and_the_data():
     assert np.all(a.g == 1) and np.all(np.abs(a.w) <= 1)
 
 
-@pytest.mark.parametrize("items", [1, 7, 16, 17, 1000])
+@settings(max_examples=50, deadline=None)
+@given(st.data())
+def test_tiles_round_trip_and_pad_with_zeros(data):
+    items = data.draw(st.integers(1, 40))
+    cuts = data.draw(st.sets(st.integers(1, items - 1), max_size=5)) if items > 1 else set()
+    chunks = np.array([0, *sorted(cuts), items])
+    a = np.random.default_rng(items).uniform(-1, 1, (items, data.draw(st.integers(1, 5))))
+    tiles = tile(a, chunks)
+    assert tiles.shape == (len(chunks) - 1, a.shape[1], np.diff(chunks).max())
+    assert np.array_equal(untile(tiles, chunks), a)
+    assert np.count_nonzero(tiles) == np.count_nonzero(a)
+
+
+def test_lane_solver_matches_one_root_at_a_time_and_skips_flagged_jobs():
+    rng = np.random.default_rng(4)
+    count = 37
+    p, q = rng.uniform(-2, 2, count), rng.uniform(0.1, 6, count)
+    c = rng.choice([-1.0, 1.0], count) * rng.uniform(0.2, 2, count)
+    u, lo, hi = np.empty(count), np.empty(count), np.empty(count)
+    done = (rng.uniform(size=count) < 0.3).astype(np.int64)
+    skipped = done.astype(bool)
+    kernels.solve_roots(count, p, q, c, u, lo, hi, done)
+    assert np.all(u[skipped] == 0.0) and np.all(done == 1)
+    for j in np.flatnonzero(~skipped):
+        assert u[j] == pytest.approx(kernels.surface_root(p[j], q[j], c[j]), rel=1e-14, abs=1e-15)
+        assert u[j] == pytest.approx(reference.surface_root(p[j], q[j], c[j]), abs=1e-10)
+
+
+@pytest.mark.parametrize("items", [1, 7, 16, 17, 64, 65, 100, 1000, 5000])
 def test_chunks_cover_the_items_in_order(items):
     bounds = chunk_bounds(items)
     assert bounds[0] == 0 and bounds[-1] == items
     assert np.all(np.diff(bounds) >= 1) and len(bounds) - 1 <= MAX_CHUNKS
+    if items <= MAX_CHUNKS * CHUNK_ITEMS:
+        assert np.diff(bounds).max() <= CHUNK_ITEMS  # long rows, but not longer than needed
 
 
 finite = st.floats(-3, 3, allow_nan=False)

@@ -52,9 +52,9 @@ def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
     * Stop: once a Newton step d predicts an error |G''| d² / (2 G') below CONVERGED / 2.
 
     Every round steps all jobs with selects instead of branches (a finished job keeps its
-    values; ``done`` holds the flags), so LLVM runs the jobs in SIMD lanes; each job goes
-    through exactly the steps it would alone. Jobs whose flag is set on entry are skipped and
-    get u = 0. Divisions that a finished or bisecting lane does
+    values; ``done`` holds the flags), so LLVM runs the jobs in SIMD lanes; each job takes the
+    steps it would take alone (to rounding: vector and scalar code may fuse multiply-adds
+    differently). Jobs whose flag is set on entry are skipped and get u = 0. Divisions that a finished or bisecting lane does
     not use may give inf or NaN (error_model="numpy": no exception checks)."""
     for j in range(count):
         p = jp[j]
