@@ -3,7 +3,10 @@
 Cases: the 2×2 multiplier (4-4-4-4, 16 items) and a 32-32-32-32-32-32 network on 256 random
 items of a planted AND/OR circuit. For each, the numba kernel (serial and, where it applies,
 threaded) and the plain numpy reference are timed from the same states in the same run, so the
-ratio holds even on a busy machine. Run: ``python benchmarks/rrr_speed.py [--iters N]``.
+ratio holds even on a busy machine. The threaded line also gives the memory traffic this implies
+(kernels.STREAM_BYTES per edge·item·iteration, for a state larger than the caches) against the
+bandwidth a plain numba streaming loop reaches on the same threads in the same run.
+Run: ``python benchmarks/rrr_speed.py [--iters N]``.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import time
 
 import numba
 import numpy as np
+from numba import njit, prange
 
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr import reference
+from btfsynth.rrr.kernels import STREAM_BYTES
 from btfsynth.rrr.layout import initial_state, make_problem
 from btfsynth.rrr.solve import Params, Workspace, advance
 from btfsynth.tasks import multiplier, planted_andor
@@ -45,6 +50,24 @@ def reference_seconds(problem, state, iters: int) -> float:
     return time.perf_counter() - tick
 
 
+@njit(parallel=True)
+def stream(a, b):
+    for i in prange(len(a)):
+        a[i] += 0.5 * b[i]
+
+
+def stream_bandwidth() -> float:
+    """Bytes per second of a read-read-write loop over two 256 MB arrays (best of three)."""
+    a, b = np.ones(32_000_000), np.ones(32_000_000)
+    stream(a, b)
+    best = np.inf
+    for _ in range(3):
+        tick = time.perf_counter()
+        stream(a, b)
+        best = min(best, time.perf_counter() - tick)
+    return 24 * len(a) / best
+
+
 def warmed_state(problem, iters: int):
     """A state after ``iters`` iterations: timing the random start alone would overweight the
     unconverged blocks that need two root solves."""
@@ -68,6 +91,7 @@ def main() -> None:
         ),
     ]
     print(f"numba threads: {numba.get_num_threads()}")
+    bandwidth = stream_bandwidth()
     for name, data, widths, iters in cases:
         problem = make_problem(ThresholdNetwork.layered(widths), data, 3.0)
         state = warmed_state(problem, 100)
@@ -86,6 +110,12 @@ def main() -> None:
                 f"wall, {1e9 * cpu / iters / work:.2f} ns CPU "
                 f"({ref * iters / wall:.0f}x the reference)"
             )
+            if parallel and problem.n_items * problem.n_edges * STREAM_BYTES > 2**25:
+                rate = STREAM_BYTES * work * iters / wall
+                print(
+                    f"  memory traffic {rate / 1e9:.1f} GB/s ({STREAM_BYTES} bytes per "
+                    f"edge*item*iteration); a streaming loop reaches {bandwidth / 1e9:.1f} GB/s"
+                )
 
 
 if __name__ == "__main__":

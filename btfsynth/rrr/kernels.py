@@ -34,6 +34,9 @@ CONVERGED = 2e-14
 """A Newton step d ends the solve once its predicted error |G''| d² / (2 G') is below
 CONVERGED / 2: quadratic convergence makes the reference's next step about that small, so it
 stops one step (one division) earlier at an error 100 times below NEWTON_TOL."""
+STREAM_BYTES = 48
+"""Bytes per edge·item·iteration the sweeps move to and from memory: float64 w and x, read by
+sweep 1, read and written by sweep 3 (everything else is per node or stays in cache)."""
 FAST = {"reassoc", "contract"}
 """Float flags of the streaming loops: reassociation lets LLVM vectorise the sums over items;
 the root solver keeps strict IEEE arithmetic for its bracketing."""
@@ -54,8 +57,9 @@ def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
     Every round steps all jobs with selects instead of branches (a finished job keeps its
     values; ``done`` holds the flags), so LLVM runs the jobs in SIMD lanes; each job takes the
     steps it would take alone (to rounding: vector and scalar code may fuse multiply-adds
-    differently). Jobs whose flag is set on entry are skipped and get u = 0. Divisions that a finished or bisecting lane does
-    not use may give inf or NaN (error_model="numpy": no exception checks)."""
+    differently). Jobs whose flag is set on entry are skipped and get u = 0. Divisions that a
+    finished or bisecting lane does not use may give inf or NaN (error_model="numpy": no
+    exception checks)."""
     for j in range(count):
         p = jp[j]
         q = jq[j]
