@@ -182,7 +182,7 @@ def project_items(count, yv, delta, ya, u, fs, done):
 @njit(cache=True, fastmath=FAST)
 def sweep_a_concur(
     c, lo, hi, src, in_ptr, delta, n_in, n_out, input_code, data, targets,
-    w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, js_s, wsum, gsum, parts,
+    w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
 ):  # fmt: skip
     """Sweep 1 over the items lo..hi−1 of chunk c (see the module docstring). Nodes are in
     topological order (src < dst), so a node's own concur term is set before any out-edge of a
@@ -196,7 +196,7 @@ def sweep_a_concur(
     num = num_s[c]
     den = den_s[c]
     fs = fs_s[c]
-    js = js_s[c]
+    done = done_s[c]
     ws = wsum[c]
     gs = gsum[c]
     pr, qr, inv = fs[P], fs[Q], fs[INV]
@@ -237,7 +237,7 @@ def sweep_a_concur(
                 pr[k] += wr[k] * xr[k]
                 qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
         ur, yar = uc[n, :count], ya[n]
-        project_items(count, yc[n, :count], delta[n], yar, ur, fs, js)
+        project_items(count, yc[n, :count], delta[n], yar, ur, fs, done)
         gr, yr, nr, dr = gc[n, :count], yc[n, :count], num[n], den[n]
         total = 0.0
         for k in range(count):
@@ -375,7 +375,7 @@ def iterate(
     num_s = np.empty((n_chunks, n_nodes, width))
     den_s = np.empty((n_chunks, n_nodes, width))
     fs_s = np.empty((n_chunks, SCRATCH_ROWS, width))
-    js_s = np.empty((n_chunks, width), dtype=np.int64)
+    done_s = np.empty((n_chunks, width), dtype=np.int64)
     wsum = np.empty((n_chunks, n_edges))
     gsum = np.zeros((n_chunks, n_nodes))
     parts = np.zeros((n_chunks, 4))
@@ -387,14 +387,14 @@ def iterate(
                 sweep_a_concur(
                     c, chunks[c], chunks[c + 1], src, in_ptr, delta, n_in, n_out, input_code,
                     data, targets, w, x, y, g, u, yb, blocks, beta,
-                    ya_s, num_s, den_s, fs_s, js_s, wsum, gsum, parts,
+                    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
                 )  # fmt: skip
         else:
             for c in range(n_chunks):
                 sweep_a_concur(
                     c, chunks[c], chunks[c + 1], src, in_ptr, delta, n_in, n_out, input_code,
                     data, targets, w, x, y, g, u, yb, blocks, beta,
-                    ya_s, num_s, den_s, fs_s, js_s, wsum, gsum, parts,
+                    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
                 )  # fmt: skip
         consensus(dst, in_ptr, m, first_btf, wsum, gsum, wbar)
         if parallel:
