@@ -94,6 +94,23 @@ def test_serial_and_threaded_runs_are_identical():
     assert np.array_equal(a[0].w, b[0].w) and np.array_equal(a[2], b[2])
 
 
+def test_calls_of_any_length_give_the_same_run():
+    """The solve loop sizes its kernel calls by wall time: where a call ends must not matter."""
+    rng = np.random.default_rng(8)
+    problem = make_problem(
+        ThresholdNetwork.layered([4, 5, 3]), random_data("binary", 4, 3, 70, rng), 3.0
+    )
+    state = initial_state(problem, seed=2)
+    whole = run_kernel(problem, state, 0.2, 1e-2, 9, True)
+    split, work = state.copy(), Workspace.for_problem(problem)
+    history = np.zeros((9, 4))
+    params = Params(beta=0.2, gamma=1e-2, gap_stop=0.0)
+    for lo, hi in ((0, 1), (1, 5), (5, 9)):
+        advance(problem, split, work, params, hi - lo, np.inf, history[lo:hi], True)
+    assert np.array_equal(whole[0].w, split.w) and np.array_equal(whole[0].g, split.g)
+    assert np.array_equal(whole[1], work.wbar) and np.array_equal(whole[2], history)
+
+
 def test_initial_state_follows_the_seed_and_the_data():
     rng = np.random.default_rng(0)
     data = random_data("binary", 3, 2, 5, rng)
