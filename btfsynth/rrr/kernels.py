@@ -236,9 +236,8 @@ def sweep_a_concur(
             for k in range(count):
                 pr[k] += wr[k] * xr[k]
                 qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
-        ur, yar = uc[n, :count], ya[n]
-        project_items(count, yc[n, :count], delta[n], yar, ur, fs, done)
-        gr, yr, nr, dr = gc[n, :count], yc[n, :count], num[n], den[n]
+        ur, yar, gr, yr, nr, dr = uc[n, :count], ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
+        project_items(count, yr, delta[n], yar, ur, fs, done)
         total = 0.0
         for k in range(count):
             nr[k] = gr[k] * (2.0 * yar[k] - yr[k])

@@ -152,10 +152,10 @@ def initial_state(problem: Problem, seed: Seed) -> State:
     return State(*(tile(a, problem.chunks) for a in (w, x, y, np.ones((n, v)))))
 
 
-def input_codes(problem: Problem, y: np.ndarray) -> np.ndarray:
-    """The ±1 input values every item presents: its data, or the projection of its learned code
-    (sgn or one-hot) for generative problems, from the tiles ``y``."""
-    free = untile(y[:, 1 : problem.first_btf], problem.chunks)
+def input_codes(problem: Problem, free: np.ndarray) -> np.ndarray:
+    """The ±1 input values every item presents: its data, or for generative problems the
+    projection (sgn or one-hot) of ``free``, the item-major ``(N, n_inputs)`` values y of the
+    input nodes."""
     if problem.input_code == 0:
         return problem.data.copy()
     if problem.input_code == 1:

@@ -94,7 +94,7 @@ def project_a(problem: Problem, state: State) -> State:
     """Constraint A: every block on its own (bias, inputs, BTF blocks). Item-major in and out."""
     wa, xa, ya = state.w.copy(), state.x.copy(), state.y.copy()
     ya[:, 0] = -1.0
-    ya[:, 1 : problem.first_btf] = input_codes(problem, tile(state.y, problem.chunks))
+    ya[:, 1 : problem.first_btf] = input_codes(problem, state.y[:, 1 : problem.first_btf])
     for i in range(problem.n_items):
         for n in range(problem.first_btf, problem.n_nodes):
             sl = slice(problem.in_ptr[n], problem.in_ptr[n + 1])

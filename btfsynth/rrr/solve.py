@@ -19,7 +19,7 @@ import numpy as np
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
 from .kernels import iterate
-from .layout import Problem, State, initial_state, input_codes, make_problem
+from .layout import Problem, State, initial_state, input_codes, make_problem, untile
 
 CHECKPOINT_RATIO = 1.25
 """Checkpoint k+1 is at about 1.25 × checkpoint k (at least one iteration later)."""
@@ -169,7 +169,11 @@ def solve(
         problem.n_items * problem.n_edges >= PARALLEL_MIN_WORK and numba.get_num_threads() > 1
     )
     test_inputs = test.signed_inputs() if test is not None and test.n_items else None
-    run = Run(seed, False, 0, 0.0, wbar.copy(), input_codes(problem, state.y))
+
+    def current_codes() -> np.ndarray:
+        return input_codes(problem, untile(state.y[:, 1 : problem.first_btf], problem.chunks))
+
+    run = Run(seed, False, 0, 0.0, wbar.copy(), current_codes())
     best_key = (-1.0, -math.inf)
     start = time.perf_counter()
     min_gap = math.inf
@@ -180,7 +184,7 @@ def solve(
     def record() -> None:
         nonlocal best_key
         net = network.with_weights(wbar)
-        codes = input_codes(problem, state.y)
+        codes = current_codes()
         train = score(net, codes, data.targets)
         tested = score(net, test_inputs, test.targets) if test_inputs is not None else None
         run.history.append(Checkpoint(run.iterations, *map(float, last), min_gap, train, tested))
