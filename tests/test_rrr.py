@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -82,16 +87,58 @@ def test_kernel_iteration_matches_reference(kind, shape):
         np.testing.assert_allclose(blocks, gap.blocks, atol=1e-9)
 
 
-def test_serial_and_threaded_runs_are_identical():
+SAME_RUN_SCRIPT = """
+import numba, numpy as np
+from btfsynth.network import ThresholdNetwork
+from btfsynth.rrr.layout import initial_state, make_problem
+from btfsynth.rrr.solve import Params, Workspace, advance
+from btfsynth.tasks import planted_andor
+data = planted_andor([12, 16, 16, 4], items=200, seed=3).dataset
+problem = make_problem(ThresholdNetwork.layered([12, 16, 16, 4]), data, 3.0)
+start = initial_state(problem, seed=5)
+runs = []
+for parallel, threads in ((False, 1), (True, 1), (True, 2)):
+    numba.set_num_threads(threads)
+    state, work, history = start.copy(), Workspace.for_problem(problem), np.zeros((40, 4))
+    advance(problem, state, work, Params(gap_stop=0.0), 40, np.inf, history, parallel)
+    runs.append(np.concatenate([a.ravel() for a in (state.w, state.x, state.g, history)]))
+print(all(np.array_equal(runs[0], run) for run in runs[1:]))
+"""
+
+
+@pytest.mark.parametrize("chunks", [[0, 9, 20, 133, 200], [0, 200], None])
+def test_runs_are_identical_for_any_thread_count(chunks):
+    """Same seed, same run: serial, threaded on one thread and threaded on two agree bit for
+    bit (kernels.LANES: strict arithmetic, so separately compiled copies cannot differ)."""
     rng = np.random.default_rng(3)
     problem = make_problem(
-        ThresholdNetwork.layered([5, 6, 4]), random_data("binary", 5, 4, 40, rng), 3.0
+        ThresholdNetwork.layered([5, 6, 4]), random_data("binary", 5, 4, 200, rng), 3.0
     )
-    problem.chunks = np.array([0, 9, 20, 33, 40])
+    if chunks is not None:
+        problem.chunks = np.array(chunks)
     state = initial_state(problem, seed=1)
-    a = run_kernel(problem, state, 0.2, 1e-3, 30, False)
-    b = run_kernel(problem, state, 0.2, 1e-3, 30, True)
-    assert np.array_equal(a[0].w, b[0].w) and np.array_equal(a[2], b[2])
+    runs = []
+    threads = numba.get_num_threads()
+    try:
+        for parallel, count in ((False, threads), (True, 1), (True, threads)):
+            numba.set_num_threads(count)
+            runs.append(run_kernel(problem, state, 0.2, 1e-3, 30, parallel))
+    finally:
+        numba.set_num_threads(threads)
+    for got in runs[1:]:
+        for name in ("w", "x", "y", "g"):
+            assert np.array_equal(getattr(runs[0][0], name), getattr(got[0], name)), name
+        assert np.array_equal(runs[0][2], got[2])
+
+
+def test_runs_are_identical_when_compiled_from_an_empty_cache(tmp_path):
+    """The identity holds for freshly compiled kernels too (not only for cached ones)."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "NUMBA_NUM_THREADS": "2"}
+    out = subprocess.run(
+        [sys.executable, "-c", SAME_RUN_SCRIPT], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
 
 
 def test_calls_of_any_length_give_the_same_run():

@@ -37,9 +37,13 @@ stops one step (one division) earlier at an error 100 times below NEWTON_TOL."""
 STREAM_BYTES = 48
 """Bytes per edge·item·iteration the sweeps move to and from memory: float64 w and x, read by
 sweep 1, read and written by sweep 3 (everything else is per node or stays in cache)."""
-FAST = {"reassoc", "contract"}
-"""Float flags of the streaming loops: reassociation lets LLVM vectorise the sums over items;
-the root solver keeps strict IEEE arithmetic for its bracketing."""
+LANES = 8
+"""Partial sums of :func:`row_sum`. Every kernel keeps strict IEEE arithmetic (no fastmath:
+no reassociation, no fused multiply-add), so a result is fixed by the source alone. With
+reassociation allowed, the serial and the threaded copies of a sweep, compiled separately,
+vectorised their sums over items differently on AVX-512 machines and differed by 1e-14, so a
+seed's run depended on the thread count. Sums over items go through row_sum instead: its
+LANES partial sums vectorise without reassociation, in an order the code fixes."""
 
 
 @njit(cache=True, error_model="numpy")
@@ -123,12 +127,32 @@ def surface_dist2(u, p, q):
     return u * u * (q * (1.0 + u * u) + 4.0 * u * p) / (s * s)
 
 
-SCRATCH_ROWS = 12
+@njit(cache=True)
+def row_sum(v, n):
+    """Σ v[:n] in a fixed order: LANES interleaved partial sums, then a fixed tree over them.
+    The partial sums are independent, so LLVM runs them as one vector without reassociating."""
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    whole = n - n % LANES
+    for k in range(0, whole, LANES):
+        s0 += v[k]
+        s1 += v[k + 1]
+        s2 += v[k + 2]
+        s3 += v[k + 3]
+        s4 += v[k + 4]
+        s5 += v[k + 5]
+        s6 += v[k + 6]
+        s7 += v[k + 7]
+    for k in range(whole, n):
+        s0 += v[k]
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+
+
+SCRATCH_ROWS = 15
 """Rows of the per-chunk float scratch (each one value per item of the chunk): P_A's p = w·x,
 q = |w|² + |x|²; the level c and root u of the first and the second surface solved, the root
-solver's bracket, the costs of the side y leans to and of the other; 1/(1 − u²); and a per-item
-gap accumulator."""
-P, Q, C1, U1, C2, U2, LO, HI, COST_LEAN, COST_OTHER, INV, ACC = range(SCRATCH_ROWS)
+solver's bracket, the costs of the side y leans to and of the other; 1/(1 − u²); a per-item
+gap accumulator; an edge's terms of the weight concur; the per-item w and x gap parts."""
+P, Q, C1, U1, C2, U2, LO, HI, COST_LEAN, COST_OTHER, INV, ACC, TERM, GW, GX = range(SCRATCH_ROWS)
 
 
 @njit(cache=True, error_model="numpy")
@@ -179,7 +203,7 @@ def project_items(count, yv, delta, ya, u, fs, done):
         u[k] = fs[U1, k] if keep else fs[U2, k]
 
 
-@njit(cache=True, fastmath=FAST)
+@njit(cache=True)
 def sweep_a_concur(
     c, lo, hi, src, in_ptr, delta, n_in, n_out, input_code, data, targets,
     w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
@@ -199,7 +223,7 @@ def sweep_a_concur(
     done = done_s[c]
     ws = wsum[c]
     gs = gsum[c]
-    pr, qr, inv = fs[P], fs[Q], fs[INV]
+    pr, qr, inv, term = fs[P], fs[Q], fs[INV], fs[TERM]
     # -- P_A of the bias and the inputs, and their own concur terms
     for k in range(count):
         ya[0, k] = -1.0
@@ -238,24 +262,21 @@ def sweep_a_concur(
                 qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
         ur, yar, gr, yr, nr, dr = uc[n, :count], ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
         project_items(count, yr, delta[n], yar, ur, fs, done)
-        total = 0.0
         for k in range(count):
             nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
             dr[k] = gr[k]
             inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
-            total += gr[k]
-        gs[n] = total
+        gs[n] = row_sum(gr, count)
         for e in range(a, b):
             wr, xr, ns, ds = wc[e, :count], xc[e, :count], num[src[e]], den[src[e]]
-            acc = 0.0
             for k in range(count):
                 wk = (wr[k] + ur[k] * xr[k]) * inv[k]
                 xk = (xr[k] + ur[k] * wr[k]) * inv[k]
-                acc += gr[k] * (2.0 * wk - wr[k])
+                term[k] = gr[k] * (2.0 * wk - wr[k])
                 ns[k] += gr[k] * (2.0 * xk - xr[k])
             for k in range(count):
                 ds[k] += gr[k]
-            ws[e] = acc
+            ws[e] = row_sum(term, count)
     # -- P_B's values, the y update and its gap part
     sy = 0.0
     for n in range(n_nodes):
@@ -276,7 +297,7 @@ def sweep_a_concur(
                 dy = ybr[k] - yar[k]
                 yr[k] += beta * dy
                 br[k] = dy * dy
-                sy += dy * dy
+            sy += row_sum(br, count)
     parts[c, 1] = sy
 
 
@@ -304,7 +325,7 @@ def consensus(dst, in_ptr, m, first_btf, wsum, gsum, wbar):
                 wbar[e] *= scale
 
 
-@njit(cache=True, fastmath=FAST)
+@njit(cache=True)
 def sweep_update(c, lo, hi, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, beta, fs_s, parts):
     """Sweep 3: A's weights again from the roots u, then w += β (w̄ − wA) and
     x += β (y_B[src] − xA), their gap parts, and the chunk's total block gap."""
@@ -312,9 +333,10 @@ def sweep_update(c, lo, hi, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, b
     count = hi - lo
     wc, xc, uc, ybc, bc = w[c], x[c], u[c], yb[c], blocks[c]
     fs = fs_s[c]
-    inv, acc = fs[INV], fs[ACC]
-    sw = 0.0
-    sx = 0.0
+    inv, acc, gw, gx = fs[INV], fs[ACC], fs[GW], fs[GX]
+    for k in range(count):
+        gw[k] = 0.0
+        gx[k] = 0.0
     total = 0.0
     for n in range(first_btf, n_nodes):
         ur = uc[n, :count]
@@ -324,8 +346,6 @@ def sweep_update(c, lo, hi, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, b
         for e in range(in_ptr[n], in_ptr[n + 1]):
             wr, xr, ybr = wc[e, :count], xc[e, :count], ybc[src[e], :count]
             wb = wbar[e]
-            ew = 0.0
-            ex = 0.0
             for k in range(count):
                 wk = (wr[k] + ur[k] * xr[k]) * inv[k]
                 xk = (xr[k] + ur[k] * wr[k]) * inv[k]
@@ -333,21 +353,19 @@ def sweep_update(c, lo, hi, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, b
                 dx = ybr[k] - xk
                 wr[k] += beta * dw
                 xr[k] += beta * dx
-                ew += dw * dw
-                ex += dx * dx
+                gw[k] += dw * dw
+                gx[k] += dx * dx
                 acc[k] += dw * dw + dx * dx
-            sw += ew
-            sx += ex
         br = bc[n, :count]
         for k in range(count):
             br[k] += acc[k]
-            total += br[k]
-    parts[c, 0] = sx
-    parts[c, 2] = sw
+        total += row_sum(br, count)
+    parts[c, 0] = row_sum(gx, count)
+    parts[c, 2] = row_sum(gw, count)
     parts[c, 3] = total
 
 
-@njit(cache=True, fastmath=FAST)
+@njit(cache=True)
 def sweep_metric(c, count, first_btf, g, blocks, gamma, mean):
     """Sweep 4: g ← g + γ (G / mean(G) − g) on the BTF blocks of chunk c's ``count`` items."""
     for n in range(first_btf, g.shape[1]):
