@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import third_party
 
 from btfsynth.aig import to_and2
 from btfsynth.exporters import aiger, blif, read_netlist, verilog
@@ -30,12 +31,12 @@ def logic_gates(netlist) -> int:
 
 
 @pytest.mark.parametrize("name", CIRCUITS)
-def test_three_formats_agree_in_interface_size_and_function(benchmarks, name):
-    folder = benchmarks / "epfl"
-    from_blif = blif.read_netlist(folder / f"{name}.blif")
-    from_verilog = verilog.read_netlist(folder / f"{name}.v")
-    from_aiger = aiger.read_netlist(folder / f"{name}.aig")
-    header = (folder / f"{name}.aig").read_bytes().split(b"\n", 1)[0].split()
+def test_three_formats_agree_in_interface_size_and_function(name):
+    path = {ext: third_party(f"epfl/{name}.{ext}") for ext in ("blif", "v", "aig")}
+    from_blif = blif.read_netlist(path["blif"])
+    from_verilog = verilog.read_netlist(path["v"])
+    from_aiger = aiger.read_netlist(path["aig"])
+    header = path["aig"].read_bytes().split(b"\n", 1)[0].split()
     _, n_in, _, n_out, n_and = (int(x) for x in header[1:6])
 
     for netlist in (from_blif, from_verilog, from_aiger):
@@ -45,8 +46,8 @@ def test_three_formats_agree_in_interface_size_and_function(benchmarks, name):
     assert and_count(from_aiger) == n_and
     assert and_count(to_and2(from_blif)) == n_and
     assert and_count(to_and2(from_verilog)) == n_and
-    blif_text = (folder / f"{name}.blif").read_text()
-    verilog_text = (folder / f"{name}.v").read_text()
+    blif_text = path["blif"].read_text()
+    verilog_text = path["v"].read_text()
     assert logic_gates(from_blif) == len(re.findall(r"^\.names", blif_text, re.MULTILINE))
     assert logic_gates(from_verilog) == len(re.findall(r"\bassign\b", verilog_text))
 
@@ -57,9 +58,8 @@ def test_three_formats_agree_in_interface_size_and_function(benchmarks, name):
 
 
 @pytest.mark.parametrize("name", ["ctrl", "dec", "router"])
-def test_small_circuits_agree_on_100k_random_rows(benchmarks, name):
-    folder = benchmarks / "epfl"
-    versions = [read_netlist(folder / f"{name}.{ext}") for ext in ("blif", "v", "aig")]
+def test_small_circuits_agree_on_100k_random_rows(name):
+    versions = [read_netlist(third_party(f"epfl/{name}.{ext}")) for ext in ("blif", "v", "aig")]
     rows = np.random.default_rng(11).integers(0, 2, (100_000, versions[0].n_inputs), np.uint8)
     expected = versions[2].evaluate(rows)
     assert expected.any() and not expected.all()  # the outputs do vary over the rows
@@ -67,20 +67,19 @@ def test_small_circuits_agree_on_100k_random_rows(benchmarks, name):
         assert np.array_equal(netlist.evaluate(rows), expected)
 
 
-def test_ctrl_agrees_on_its_complete_table(benchmarks):
+def test_ctrl_agrees_on_its_complete_table():
     from btfsynth.truthtable import all_input_rows
 
-    folder = benchmarks / "epfl"
-    versions = [read_netlist(folder / f"ctrl.{ext}") for ext in ("blif", "v", "aig")]
+    versions = [read_netlist(third_party(f"epfl/ctrl.{ext}")) for ext in ("blif", "v", "aig")]
     rows = all_input_rows(7)
     outs = [v.evaluate(rows) for v in versions]
     assert np.array_equal(outs[0], outs[1]) and np.array_equal(outs[0], outs[2])
 
 
 @pytest.mark.parametrize("name", ["ctrl", "router", "i2c"])
-def test_epfl_circuits_survive_our_writers(benchmarks, name):
+def test_epfl_circuits_survive_our_writers(name):
     """Read, write in each of our formats, read back: the same function on random rows."""
-    original = read_netlist(benchmarks / "epfl" / f"{name}.blif")
+    original = read_netlist(third_party(f"epfl/{name}.blif"))
     again = [
         blif.parse_blif(blif.format_blif(original)),
         verilog.parse_verilog(verilog.format_verilog(original)),

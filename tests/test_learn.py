@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import third_party
 
 from btfsynth.cli.main import main
 from btfsynth.dataset import Dataset
@@ -196,7 +197,7 @@ def test_cli_learns_a_task_and_writes_the_result(tmp_path):
     assert json.loads(out.read_text())["solved"] is True
 
 
-def test_cli_reads_dat_and_net_files_and_splits_train_test(tmp_path, benchmarks):
+def test_cli_reads_dat_and_net_files_and_splits_train_test(tmp_path):
     net = tmp_path / "m.net"
     boolearn.write_network(ThresholdNetwork.layered([4, 4, 4, 4]), net)
     out = tmp_path / "r.json"
@@ -204,7 +205,7 @@ def test_cli_reads_dat_and_net_files_and_splits_train_test(tmp_path, benchmarks)
         main,
         [
             "learn",
-            str(benchmarks / "boolearn/mult/2x2.dat"),
+            str(third_party("boolearn/mult/2x2.dat")),
             "--net",
             str(net),
             "--train",

@@ -6,6 +6,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from conftest import third_party
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,8 +46,8 @@ def value(bits: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("n", [2, 3])
-def test_multiplier_matches_reference_data(benchmarks, n):
-    reference = boolearn.read_table(benchmarks / "boolearn" / "mult" / f"{n}x{n}.dat")
+def test_multiplier_matches_reference_data(n):
+    reference = boolearn.read_table(third_party(f"boolearn/mult/{n}x{n}.dat"))
     table = multiplier(n).table
     assert reference.n_rows == table.n_rows == 4**n
     assert as_rows(reference.inputs, reference.outputs) == as_rows(table.inputs, table.outputs)
@@ -143,8 +144,8 @@ def test_sampled_tasks_are_deterministic_by_seed():
 # -- autoencoder and decoder -----------------------------------------------------------------
 
 
-def test_autoencoder_has_the_reference_shape(benchmarks):
-    reference = boolearn.read_table(benchmarks / "boolearn" / "autocode" / "auto8.dat")
+def test_autoencoder_has_the_reference_shape():
+    reference = boolearn.read_table(third_party("boolearn/autocode/auto8.dat"))
     task = autoencoder(3, seed=1)
     table = task.table
     assert table.inputs.shape == reference.inputs.shape == (8, 8)

@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from conftest import third_party
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_bitsim import netlists
@@ -233,9 +234,9 @@ def test_equivalent_proof_by_sat_and_time_limit():
 
 
 # -- the EPFL suite: BLIF against Verilog ---------------------------------------------------------
-def read(benchmarks, name: str, ext: str) -> Netlist:
+def read(name: str, ext: str) -> Netlist:
     readers = pytest.importorskip(f"btfsynth.exporters.{ {'blif': 'blif', 'v': 'verilog'}[ext] }")
-    return readers.read_netlist(benchmarks / "epfl" / f"{name}.{ext}")
+    return readers.read_netlist(third_party(f"epfl/{name}.{ext}"))
 
 
 def mutated(nl: Netlist, seed: int) -> Netlist:
@@ -257,8 +258,8 @@ def mutated(nl: Netlist, seed: int) -> Netlist:
 
 @pytest.mark.parametrize("name, method", [("ctrl", "exhaustive"), ("dec", "exhaustive"),
                                           ("router", "sat")])  # fmt: skip
-def test_epfl_blif_and_verilog_are_equivalent(benchmarks, name, method):
-    blif, verilog = read(benchmarks, name, "blif"), read(benchmarks, name, "v")
+def test_epfl_blif_and_verilog_are_equivalent(name, method):
+    blif, verilog = read(name, "blif"), read(name, "v")
     result = equivalent(blif, verilog)
     assert result.status == "equivalent" and result.method == method
     wrong = mutated(verilog, seed=1)
@@ -270,8 +271,8 @@ def test_epfl_blif_and_verilog_are_equivalent(benchmarks, name, method):
     assert "".join(map(str, b)) == result.outputs_b
 
 
-def test_epfl_router_restructured_is_proved_by_sat(benchmarks):
-    blif = read(benchmarks, "router", "blif")
-    result = equivalent(blif, absorbed(read(benchmarks, "router", "v"), every=3))
+def test_epfl_router_restructured_is_proved_by_sat():
+    blif = read("router", "blif")
+    result = equivalent(blif, absorbed(read("router", "v"), every=3))
     assert result.status == "equivalent" and result.method == "sat"
     assert result.proved_by_sat > 0
