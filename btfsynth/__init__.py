@@ -5,10 +5,14 @@ The pipeline: a :class:`TruthTable` is learned by the RRR method into a
 evaluator and exported to hardware formats (``btfsynth.exporters``).
 """
 
-from .errors import BtfsynthError, FormatError
-from .netlist import Gate, Kind, Netlist, Signal
-from .network import ThresholdNetwork
-from .truthtable import TruthTable
+from .jit import use_cache_folder
+
+use_cache_folder()  # before any module with numba kernels is imported
+
+from .errors import BtfsynthError, FormatError  # noqa: E402
+from .netlist import Gate, Kind, Netlist, Signal  # noqa: E402
+from .network import ThresholdNetwork  # noqa: E402
+from .truthtable import TruthTable  # noqa: E402
 
 __all__ = [
     "BtfsynthError",
