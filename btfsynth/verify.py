@@ -41,26 +41,56 @@ def _bits(values) -> str:
     return "".join(str(int(v)) for v in values)
 
 
+SHOWN = 8
+"""How many names or outputs a one-line list shows before it says how many more there are."""
+
+
+def listing(items: list[str], limit: int = SHOWN) -> str:
+    """``a, b, c`` — or the first ``limit`` items and ``… (N more)``, so lines stay short."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f", … ({len(items) - limit} more)"
+
+
 def match_names(
     ours: tuple[str, ...],
     theirs: tuple[str, ...],
     by_position: bool | None,
     what: str,
     sides: tuple[str, str] = ("the circuit", "the table"),
-) -> list[int]:
-    """For each of ``ours``, the index of its partner in ``theirs``: by name, by position
-    (``by_position`` True), or by name when the name sets agree and else by position (None)."""
+) -> tuple[list[int], str | None]:
+    """For each of ``ours``, the index of its partner in ``theirs``, and a note when the match
+    needs one.
+
+    ``by_position`` True matches by position, False by name (every name needs a partner). None
+    matches by name when both sides have the same names; when the names differ it matches by
+    position and says so in the note, unless a name both sides share sits at different
+    positions, which no match can honour: that is an error."""
     if len(ours) != len(theirs):
         raise BtfsynthError(f"{sides[0]} has {len(ours)} {what}s, {sides[1]} has {len(theirs)}")
-    if by_position or (by_position is None and set(ours) != set(theirs)):
-        return list(range(len(ours)))
     where = {name: i for i, name in enumerate(theirs)}
+    if by_position or (by_position is None and set(ours) != set(theirs)):
+        if by_position:
+            return list(range(len(ours))), None
+        moved = [name for i, name in enumerate(ours) if where.get(name, i) != i]
+        if moved:
+            raise BtfsynthError(
+                f"{what} names differ between {sides[0]} and {sides[1]}, and {what} "
+                f"{moved[0]!r} sits at different positions in the two: rename, or give "
+                f"--by-position to match by position"
+            )
+        return list(range(len(ours))), (
+            f"{what}s matched by position, since their names differ ({sides[0]}: "
+            f"{listing([n for n in ours if n not in where], 3)}; {sides[1]}: "
+            f"{listing([n for n in theirs if n not in set(ours)], 3)}); "
+            f"--by-position silences this"
+        )
     missing = [name for name in ours if name not in where]
     if missing:
         raise BtfsynthError(
             f"{what} {missing[0]!r} has no partner of that name (match by position instead?)"
         )
-    return [where[name] for name in ours]
+    return [where[name] for name in ours], None
 
 
 def _as_netlist(circuit: Netlist | ThresholdNetwork) -> Netlist:
@@ -93,6 +123,7 @@ class VerifyReport:
     bits_wrong: int
     mismatches: dict[str, int]
     counterexamples: list[Counterexample] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -103,9 +134,9 @@ class VerifyReport:
             f"rows checked: {self.rows_checked}, wrong: {self.rows_wrong}; "
             f"output bits checked: {self.bits_checked}, wrong: {self.bits_wrong}"
         ]
-        wrong = {k: v for k, v in self.mismatches.items() if v}
+        wrong = [f"{k}: {v}" for k, v in self.mismatches.items() if v]
         if wrong:
-            lines.append("mismatches: " + ", ".join(f"{k}: {v}" for k, v in wrong.items()))
+            lines.append(f"mismatches: {listing(wrong)}")
         for c in self.counterexamples:
             lines.append(f"row {c.row}: inputs {c.inputs}  expected {c.expected}  got {c.got}")
         lines.append("OK" if self.ok else "MISMATCH")
@@ -133,8 +164,8 @@ def verify(
     position (``by_position`` forces either).
     """
     program = bitsim.as_program(circuit)
-    ins = match_names(program.input_names, table.input_names, by_position, "input")
-    outs = match_names(program.output_names, table.output_names, by_position, "output")
+    ins, in_note = match_names(program.input_names, table.input_names, by_position, "input")
+    outs, out_note = match_names(program.output_names, table.output_names, by_position, "output")
     inputs, expected = table.inputs[:, ins], table.outputs[:, outs]
     care = table.care[:, outs]
     planes, want, cared = pack_bits(inputs), pack_bits(expected), pack_bits(care)
@@ -159,7 +190,7 @@ def verify(
     return VerifyReport(
         program.input_names, program.output_names, int(care.any(axis=1).sum()), int(rows_wrong),
         int(care.sum()), int(counts.sum()), dict(zip(program.output_names, counts.tolist())),
-        examples,
+        examples, [note for note in (in_note, out_note) if note],
     )  # fmt: skip
 
 
@@ -226,8 +257,8 @@ def pair_netlist(a: Netlist, b: Netlist, by_position: bool = False) -> Netlist:
     """``a`` and ``b`` over shared inputs (``a``'s, in its order), with outputs ``a``'s
     followed by their matched partners in ``b``."""
     sides = ("B", "A")
-    ins = match_names(tuple(b.input_names), tuple(a.input_names), by_position, "input", sides)
-    outs = match_names(
+    ins, _ = match_names(tuple(b.input_names), tuple(a.input_names), by_position, "input", sides)
+    outs, _ = match_names(
         tuple(a.output_names), tuple(b.output_names), by_position, "output", sides[::-1]
     )
     merged = a.copy()

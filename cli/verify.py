@@ -58,11 +58,14 @@ def verify(netlist: str, table: str, by_position: bool, counterexamples: int) ->
     """Check NETLIST on every row of TABLE (a .pla/.dat file or a task spec such as mult:3).
 
     Inputs and outputs are matched by name when both sides use the same names, else by
-    position. Don't-care outputs are skipped. Exit 0 when all rows agree, 1 otherwise.
+    position with a warning. Don't-care outputs are skipped. Exit 0 when all rows agree, 1
+    otherwise.
     """
     report = verify_table(
         load_circuit(netlist), read_table(table), _match_option(by_position), counterexamples
     )
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 

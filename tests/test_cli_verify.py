@@ -70,6 +70,14 @@ def test_verify_a_learned_model(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_verify_warns_when_it_matches_by_position(files):
+    result = CliRunner().invoke(main, ["verify", files["renamed"], files["table"]])
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: inputs matched by position")
+    quiet = CliRunner().invoke(main, ["verify", files["renamed"], files["table"], "--by-position"])
+    assert quiet.exit_code == 0 and "warning" not in quiet.stderr
+
+
 def test_equiv(files):
     result = run("equiv", files["good"], files["good"])
     assert result.exit_code == 0 and "EQUIVALENT" in result.output

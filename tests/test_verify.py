@@ -163,10 +163,38 @@ def test_inputs_are_matched_by_name_or_by_position():
     swapped = multiplier(2, first="b", second="a")  # b inputs first: same function by name
     assert verify(swapped, table).ok
     nl = multiplier(2)
+    assert verify(swapped, table).notes == []
     renamed = TruthTable(table.inputs, table.outputs, input_names=("u", "v", "w", "x"))
-    assert verify(nl, renamed).ok  # names differ: by position
+    report = verify(nl, renamed)  # names differ: by position, and it says so
+    assert report.ok and report.notes[0].startswith("inputs matched by position")
+    assert "the table: u, v, w, … (1 more)" in report.notes[0]
+    assert verify(nl, renamed, by_position=True).notes == []
     with pytest.raises(BtfsynthError, match="has 4 inputs, the table has 3"):
         verify(nl, TruthTable(all_input_rows(3), np.zeros((8, 4), dtype=np.uint8)))
+
+
+def test_a_shared_name_at_another_position_is_refused_not_matched_by_position():
+    table = mult_table(2)
+    names = list(table.input_names)
+    names[0], names[1] = names[1], "q"  # the table's second input's name moves to the first
+    moved = TruthTable(table.inputs, table.outputs, input_names=names)
+    with pytest.raises(BtfsynthError, match="different positions"):
+        verify(multiplier(2), moved)
+    assert verify(multiplier(2), moved, by_position=True).ok
+
+
+def test_a_mismatch_summary_over_many_outputs_stays_short():
+    nl = Netlist()
+    x = nl.add_input("x")
+    for k in range(256):
+        nl.add_output(x, f"y{k}")
+    table = TruthTable(all_input_rows(1), np.array([[0] * 256, [0] * 256], dtype=np.uint8),
+                       input_names=["x"], output_names=[f"y{k}" for k in range(256)])  # fmt: skip
+    report = verify(nl, table, max_counterexamples=0)
+    assert not report.ok
+    line = next(line for line in report.summary().splitlines() if "mismatches" in line)
+    assert line.startswith("mismatches: y0: 1, y1: 1,")
+    assert line.endswith("(248 more)") and len(line) < 200
 
 
 def and_of(n: int, extra: bool = False) -> Netlist:
