@@ -592,9 +592,13 @@ def compile_network(
             "a class-output network (argmax of the output fields) cannot be "
             "compiled into a netlist: only binary-output networks can"
         )
-    if table is not None and table.n_inputs != network.n_inputs:
+    if table is not None and (table.n_inputs, table.n_outputs) != (
+        network.n_inputs,
+        network.n_outputs,
+    ):
         raise BtfsynthError(
-            f"the table has {table.n_inputs} inputs, the network {network.n_inputs}"
+            f"the table has {table.n_inputs} inputs and {table.n_outputs} outputs, "
+            f"the network {network.n_inputs} and {network.n_outputs}"
         )
     netlist, report = _build(network, table, reachable, shrink)
     if simplify:

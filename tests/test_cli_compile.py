@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_cli_data import assert_one_line_error
 
 from btfsynth.cli.main import main
 from btfsynth.exporters import read_netlist, write_table
@@ -154,3 +155,13 @@ def test_compile_warns_about_an_unsolved_model(planted, tmp_path):
     result = CliRunner().invoke(main, ["compile", str(model), "-o", str(tmp_path / "c.json")])
     assert result.exit_code == 0
     assert "did not solve its table (training accuracy 0.7500)" in result.output
+
+
+def test_compile_refuses_a_table_of_another_shape_in_one_line(planted, tmp_path):
+    _, model = planted
+    table = tmp_path / "t.pla"
+    write_table(TruthTable(all_input_rows(5), np.zeros((32, 2), dtype=np.uint8)), table)
+    out = tmp_path / "c.blif"
+    result = run("compile", str(model), "--table", str(table), "-o", str(out))
+    assert_one_line_error(result, "the table has 5 inputs and 2 outputs, the network 5 and 3")
+    assert not out.exists()
