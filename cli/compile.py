@@ -14,9 +14,10 @@ import os
 
 import click
 
+from btfsynth.cli.options import read_source, task_options
 from btfsynth.compile import compile_network
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters import NETLIST_FORMATS, read_netlist, read_table, write_netlist
+from btfsynth.exporters import NETLIST_FORMATS, read_netlist, write_netlist
 from btfsynth.files import check_output, read_json
 from btfsynth.netlist import LEAF_KINDS, Kind
 from btfsynth.network import ThresholdNetwork
@@ -62,15 +63,22 @@ def _check_output(path: str, inputs: tuple[str, ...]) -> None:
     show_default=True,
     help="Seed of the random rows checked for networks of more than 24 inputs.",
 )
+@task_options()
 def compile_(
-    model: str, output: str, table: str | None, no_simplify: bool, shrink: bool, seed: int
+    model: str,
+    output: str,
+    table: str | None,
+    no_simplify: bool,
+    shrink: bool,
+    seed: int,
+    task_options: dict,
 ) -> None:
     """Compile the threshold network in MODEL (a learner result or network JSON) into a
     netlist proven equal to it, and write it to OUTPUT."""
     _check_output(output, (model,) + ((table,) if table else ()))
     network = ThresholdNetwork.load(model)
     _warn_if_unsolved(model)
-    care = read_table(table) if table is not None else None
+    care = read_source(table, task_options) if table is not None else None
     result = compile_network(network, care, simplify=not no_simplify, shrink=shrink, seed=seed)
     report = result.report
     summary = (

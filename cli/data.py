@@ -6,45 +6,37 @@ import os
 
 import click
 
+from btfsynth.cli.options import given, read_source, task_options
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters import TABLE_FORMATS, boolearn, is_table_file, read_table, write_table
+from btfsynth.exporters import TABLE_FORMATS, boolearn, is_table_file, write_table
 from btfsynth.files import check_output
 from btfsynth.tasks import Task, from_spec
 
 
 @click.command()
 @click.argument("task")
-@click.option(
-    "--items",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Rows to draw (sampled tasks; default 10000).",
-)
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed."
-)
-@click.option("--p", "p", type=float, default=None, help="Gate probability (planted tasks; 0.5).")
+@task_options("--seed")
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .pla or .dat file."
 )
-def gen(task: str, items: int | None, seed: int, p: float | None, output: str) -> None:
+def gen(task: str, output: str, task_options: dict) -> None:
     """Generate the truth table of TASK and write it as PLA or .dat (by extension).
 
     \b
     TASK is a spec:
       mult:N  adder:N  parity:N  maj:N  sorter:N    complete tables
-      ca:RULE:CELLS:STEPS                           e.g. ca:30:16:1 (--items, --seed)
-      autoencoder:K                                 2^K random words (--seed)
-      planted-andor:W0-W1-...  planted-maj:W0-...   planted circuits (--items, --seed, --p)
-      decoder:WORDS:BITS                            generative, no inputs: .dat only (--seed)
+      ca:RULE:CELLS:STEPS                           e.g. ca:30:16:1 (--items, --task-seed)
+      autoencoder:K                                 2^K random words (--task-seed)
+      planted-andor:W0-W1-...  planted-maj:W0-...   planted circuits (--items, --task-seed, --p)
+      decoder:WORDS:BITS                            generative, no inputs: .dat only
     """
     if not is_table_file(output):
         ext = os.path.splitext(output)[1] or "(no extension)"
         known = ", ".join(sorted(TABLE_FORMATS))
         raise BtfsynthError(f"{output}: unknown truth table format {ext!r}; known: {known}")
     check_output(output)
-    generated = from_spec(task, items=items, seed=seed, p=p)
+    generated = from_spec(task, **given(task_options))
     try:
         summary = _write(generated, output)
     except OSError as exc:
@@ -74,6 +66,7 @@ def _write(task: Task, output: str) -> str:
 
 @click.command()
 @click.argument("source")
-def info(source: str) -> None:
+@task_options()
+def info(source: str, task_options: dict) -> None:
     """Describe a truth table: a .pla or .dat file, or a task spec such as mult:2."""
-    click.echo(read_table(source).summary())
+    click.echo(read_source(source, task_options).summary())

@@ -16,8 +16,9 @@ import click
 import numpy as np
 
 from btfsynth import bitsim
+from btfsynth.cli.options import read_source, task_options
 from btfsynth.errors import BtfsynthError, FormatError
-from btfsynth.exporters import read_netlist, read_table
+from btfsynth.exporters import read_netlist
 from btfsynth.files import read_json, read_text
 from btfsynth.netlist import Netlist
 from btfsynth.network import ThresholdNetwork
@@ -51,10 +52,13 @@ def _match_option(by_position: bool) -> bool | None:
 @click.command("verify")
 @click.argument("netlist", type=click.Path(dir_okay=False))
 @click.argument("table")
+@task_options()
 @click.option("--by-position", is_flag=True, help="Match inputs and outputs by position.")
 @click.option("-k", "--counterexamples", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many counterexamples to print.")  # fmt: skip
-def verify(netlist: str, table: str, by_position: bool, counterexamples: int) -> None:
+def verify(
+    netlist: str, table: str, by_position: bool, counterexamples: int, task_options: dict
+) -> None:
     """Check NETLIST on every row of TABLE (a .pla/.dat file or a task spec such as mult:3).
 
     Inputs and outputs are matched by name when both sides use the same names, else by
@@ -62,7 +66,10 @@ def verify(netlist: str, table: str, by_position: bool, counterexamples: int) ->
     otherwise.
     """
     report = verify_table(
-        load_circuit(netlist), read_table(table), _match_option(by_position), counterexamples
+        load_circuit(netlist),
+        read_source(table, task_options),
+        _match_option(by_position),
+        counterexamples,
     )
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)

@@ -165,3 +165,12 @@ def test_compile_refuses_a_table_of_another_shape_in_one_line(planted, tmp_path)
     result = run("compile", str(model), "--table", str(table), "-o", str(out))
     assert_one_line_error(result, "the table has 5 inputs and 2 outputs, the network 5 and 3")
     assert not out.exists()
+
+
+def test_compile_takes_the_task_options_of_its_table(planted, tmp_path):
+    task, model = planted
+    out = tmp_path / "c.blif"
+    args = ["--table", task.spec, "--items", "7", "--p", "0.8", "--task-seed", "2"]
+    result = run("compile", str(model), *args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "100.00 % of cared output bits right" in result.output  # the planted circuit's rows

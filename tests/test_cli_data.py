@@ -71,6 +71,20 @@ def test_info_describes_specs_and_files(tmp_path):
     assert "rows:        100  (partial, of 2^8)" in result.stdout
 
 
+def test_every_command_taking_a_task_spec_takes_its_options(tmp_path):
+    spec = ["ca:30:16:1", "--items", "100", "--task-seed", "3"]
+    expected = from_spec("ca:30:16:1", items=100, seed=3).table
+    result = run("info", *spec)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected.summary() + "\n"
+    out = tmp_path / "ca.pla"
+    assert run("gen", *spec, "-o", str(out)).exit_code == 0
+    assert read_table(out) == expected
+    assert run("gen", "ca:30:16:1", "--items", "100", "--seed", "3", "-o", str(out)).exit_code == 0
+    assert read_table(out) == expected  # gen's --seed is the task seed
+    assert_one_line_error(run("info", str(out), "--items", "5"), "ca.pla: task options (--items)")
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [

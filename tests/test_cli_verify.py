@@ -157,3 +157,10 @@ def test_bad_options_are_one_line_errors(files, args, fragments):
     result = run(*(a.format(**files) for a in args))
     assert_one_line_error(result, *fragments)
     assert result.stdout == ""
+
+
+def test_verify_takes_the_task_options_of_its_table(files):
+    result = run("verify", files["good"], "adder:1", "--items", "4")
+    assert_one_line_error(result, "task 'adder:1' does not take items")
+    result = run("verify", files["good"], files["table"], "--task-seed", "1")
+    assert_one_line_error(result, "fa.pla: task options (--task-seed) apply to task specs")
