@@ -28,7 +28,7 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 
-from .errors import BtfsynthError
+from .errors import BtfsynthError, first_duplicate
 
 
 class Kind(enum.Enum):
@@ -58,7 +58,7 @@ class Signal(NamedTuple):
         return Signal(self.gate, not self.inverted)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gate:
     """One gate; ``weights``/``threshold`` only for THRESHOLD, ``cover``/``onset`` only for SOP."""
 
@@ -175,7 +175,7 @@ class Netlist:
             raise NetlistError("every output needs a name")
         for kind, names in (("input", self.input_names), ("output", self.output_names)):
             if len(set(names)) != len(names):
-                dup = next(x for x in names if names.count(x) > 1)
+                dup = first_duplicate(names)
                 raise NetlistError(f"duplicate {kind} name {dup!r}")
         return self
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import BtfsynthError, FormatError
+from . import limits
+from .errors import BtfsynthError, FormatError, reading
 from .files import read_json, write_text
 from .truthtable import Seed, TruthTable, rng_from
 
@@ -259,27 +260,45 @@ class ThresholdNetwork:
 
     @classmethod
     def from_dict(cls, data: dict, path: str | None = None) -> ThresholdNetwork:
-        """Inverse of :meth:`to_dict`; problems are reported as :class:`FormatError`."""
-        if data.get("format") != "btfsynth-network":
+        """Inverse of :meth:`to_dict`; problems are reported as :class:`FormatError`.
+
+        The sizes are checked against the caps of :mod:`btfsynth.limits` before anything is
+        allocated for them: inputs against ``inputs``, edges against ``gates``, and the BTF
+        nodes against the edges (each needs an in-edge).
+        """
+        if not isinstance(data, dict) or data.get("format") != "btfsynth-network":
             raise FormatError('not a btfsynth network (missing "format": "btfsynth-network")', path)
         try:
             sizes = [_exact_int(data[key], key) for key in ("nodes", "inputs", "outputs")]
-            edges = np.asarray(data["edges"], dtype=np.float64)
-            if edges.size == 0:
-                edges = edges.reshape(0, 3)
-            if edges.ndim != 2 or edges.shape[1] != 3:
+            nodes, inputs, _ = sizes
+            raw = data["edges"]
+            if not isinstance(raw, list):
                 raise BtfsynthError("edges must be a list of [receiving, sending, weight]")
+            limits.check("inputs", inputs, "inputs", path, None)
+            limits.check("edges", len(raw), "gates", path, None)
+            if nodes <= MAX_NODES and nodes - inputs - 1 > len(raw):  # else cls() says why
+                raise BtfsynthError(
+                    f"{nodes} nodes and {inputs} inputs make {nodes - inputs - 1} BTF nodes, "
+                    f"but there are only {len(raw)} edges (each BTF node needs one)"
+                )
+            if not all(isinstance(e, list) and len(e) == 3 for e in raw):
+                raise BtfsynthError("edges must be a list of [receiving, sending, weight]")
+            edges = np.asarray(raw, dtype=np.float64).reshape(len(raw), 3)
             ends = edges[:, :2]
-            if not np.all(np.isfinite(ends) & (ends == np.round(ends))):
+            if not np.all(np.isfinite(ends) & (ends == np.round(ends)) & (np.abs(ends) < 2**53)):
                 raise BtfsynthError("edge node numbers must be integers")
             names = {}
             for key in ("input_names", "output_names"):
-                names[key] = tuple(data.get(key, ()))
-                if not all(isinstance(x, str) for x in names[key]):
+                value = data.get(key, [])
+                if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                     raise BtfsynthError(f"{key} must be a list of strings")
+                names[key] = tuple(value)
             metadata = data.get("metadata", {})
             if not isinstance(metadata, dict):
                 raise BtfsynthError("metadata must be an object")
+            kind = data.get("output_kind", "binary")
+            if not isinstance(kind, str):
+                raise BtfsynthError(f"output_kind must be one of {OUTPUT_KINDS}")
             return cls(
                 *sizes,
                 ends[:, 1].astype(np.int64),
@@ -287,12 +306,14 @@ class ThresholdNetwork:
                 edges[:, 2],
                 names["input_names"],
                 names["output_names"],
-                data.get("output_kind", "binary"),
+                kind,
                 dict(metadata),
             )
         except KeyError as exc:
             raise FormatError(f"network is missing the key {exc.args[0]!r}", path) from None
-        except (BtfsynthError, TypeError, ValueError) as exc:
+        except FormatError:
+            raise
+        except (BtfsynthError, TypeError, ValueError, OverflowError) as exc:
             raise FormatError(f"bad network: {exc}", path) from None
 
     def save(self, path: str | os.PathLike) -> None:
@@ -302,13 +323,14 @@ class ThresholdNetwork:
     @classmethod
     def load(cls, path: str | os.PathLike) -> ThresholdNetwork:
         """Read a network written by :meth:`save` (or the ``network`` key of a model file)."""
-        data = read_json(path)
-        is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
-        if isinstance(data, dict) and "network" in data and not is_network:
-            data = data["network"]
-        if not isinstance(data, dict):
-            raise FormatError("expected a JSON object", path, 1)
-        return cls.from_dict(data, os.fspath(path))
+        with reading(path):
+            data = read_json(path)
+            is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
+            if isinstance(data, dict) and "network" in data and not is_network:
+                data = data["network"]
+            if not isinstance(data, dict):
+                raise FormatError("expected a JSON object", path, 1)
+            return cls.from_dict(data, os.fspath(path))
 
 
 def _exact_int(value: object, key: str) -> int:

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import BtfsynthError
-
-MAX_COMPLETE_INPUTS = 26
-"""Complete tables are refused above 2**26 rows (about 1.7 GB of input bits at 26 inputs)."""
+from .errors import BtfsynthError, first_duplicate
+from .limits import MAX_COMPLETE_INPUTS  # defined with the other size limits
 
 Seed = int | np.random.Generator | None
 
@@ -171,7 +169,7 @@ class TruthTable:
             )
         for kind, names in (("input", self.input_names), ("output", self.output_names)):
             if len(set(names)) != len(names):
-                dup = next(x for x in names if names.count(x) > 1)
+                dup = first_duplicate(names)
                 raise BtfsynthError(f"duplicate {kind} name {dup!r}")
         # Canonical complete tables (built here with _complete=True) have distinct rows.
         conflict = None if self._complete else find_conflict(self.inputs, self.outputs, self.care)

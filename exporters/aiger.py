@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import os
 
+from btfsynth import limits
 from btfsynth.aig import to_and2
-from btfsynth.errors import FormatError
+from btfsynth.errors import FormatError, reading
 from btfsynth.files import read_bytes, write_bytes
-from btfsynth.netlist import Kind, Netlist
+from btfsynth.netlist import Gate, Kind, Netlist, Signal
 
 from .nets import NetBuilder
 
@@ -81,6 +82,10 @@ def write_netlist(
 
 # -- reader --------------------------------------------------------------------------------------
 
+SYMBOL_KINDS = {"i": "input", "l": "latch", "o": "output", "b": "bad-state property",
+                "c": "constraint", "j": "justice property", "f": "fairness property"}  # fmt: skip
+"""Symbol table prefixes (AIGER 1.9) and what they name."""
+
 
 class _Cursor:
     """Reads the text lines and binary AND section of an AIGER file, counting lines."""
@@ -110,119 +115,188 @@ class _Cursor:
 
     def numbers(self, what: str, count: int) -> list[int]:
         words = self.text_line(what).split()
-        if len(words) != count or not all(w.isdigit() for w in words):
+        if len(words) != count or not all(w.isascii() and w.isdigit() for w in words):
             raise self.error(f"expected {count} unsigned number(s) for {what}")
         return [int(w) for w in words]
 
-    def delta(self) -> int:
+    def delta(self, line: int) -> int:
+        """One 7-bit-group number of the binary AND section."""
         value, shift = 0, 0
         data = self.data
         while True:
             if self.pos >= len(data):
-                raise self.error(
-                    "file ends inside the binary AND section (truncated?)", self.line + 1
-                )
+                raise self.error("file ends inside the binary AND section (truncated?)", line)
             byte = data[self.pos]
             self.pos += 1
             value |= (byte & 0x7F) << shift
             if byte < 0x80:
                 return value
             shift += 7
+            if shift > 63:
+                raise self.error(f"delta at byte {self.pos} has more than 64 bits", line)
 
 
 def parse_aiger(data: bytes, path: str | os.PathLike | None = None) -> Netlist:
-    """A netlist (INPUT, CONST0 and AND gates) from the bytes of an ASCII or binary AIGER file."""
+    """A netlist (INPUT, CONST0 and AND gates) from the bytes of an ASCII or binary AIGER file.
+
+    The sizes in the header are checked before anything is allocated for them: against the
+    caps of :mod:`btfsynth.limits` and, in a binary file, against the bytes that follow (every
+    output line and every AND takes at least 2 bytes).
+    """
     cur = _Cursor(data, path)
     header = cur.text_line("the header").split()
     if not header or header[0] not in ("aag", "aig"):
         raise cur.error("not an AIGER file: the header must start with 'aag' or 'aig'")
     binary = header[0] == "aig"
-    if not 6 <= len(header) <= 10 or not all(w.isdigit() for w in header[1:]):
+    if not 6 <= len(header) <= 10 or not all(w.isascii() and w.isdigit() for w in header[1:]):
         raise cur.error("the header must be 'aag|aig M I L O A' with unsigned numbers")
     m, n_in, n_latch, n_out, n_and, *extra = (int(w) for w in header[1:])
     if n_latch:
         raise cur.error(f"latches are not supported (L = {n_latch}): only combinational AIGs")
     if any(extra):
         raise cur.error("bad-state, constraint, justice and fairness sections are not supported")
+    if binary and m != n_in + n_and:
+        raise cur.error(f"M = {m} must equal I + L + A = {n_in + n_and} in a binary AIGER file")
     if m < n_in + n_and:
         raise cur.error(f"M = {m} is smaller than I + A = {n_in + n_and}")
-    builder = NetBuilder(path, lambda v: f"variable {v} (literal {2 * v})")
-    uses = {}
+    limits.check("inputs", n_in, "inputs", path, 1)
+    limits.check("AND gates", n_and, "gates", path, 1)
+    if binary:  # ASCII files list every input: their loops stop where the bytes do
+        left = len(data) - cur.pos + 1  # the last output line may lack its newline
+        limits.check_backed("outputs and ANDs", n_out + n_and, 2, left, path, 1)
+    read = _read_binary if binary else _read_ascii
+    name = os.path.splitext(os.path.basename(os.fspath(path or "top")))[0]
+    return read(cur, m, n_in, n_out, n_and, name)
+
+
+def _read_ascii(cur: _Cursor, m: int, n_in: int, n_out: int, n_and: int, name: str) -> Netlist:
+    """The inputs, outputs and ANDs (in any order) of an ASCII file, ordered by NetBuilder."""
+    builder = NetBuilder(cur.path, lambda v: f"variable {v} (literal {2 * v})")
+    const_line: int | None = None
 
     def literal(lit: int, line: int) -> tuple[int, bool]:
+        nonlocal const_line
         if lit > 2 * m + 1:
             raise cur.error(f"literal {lit} exceeds 2*M+1 = {2 * m + 1}", line)
-        if lit < 2:
-            uses.setdefault(0, line)
+        if lit < 2 and const_line is None:
+            const_line = line
         return lit >> 1, bool(lit & 1)
 
     inputs = []
     for k in range(n_in):
-        if binary:
-            lit = 2 * (k + 1)
-        else:
-            (lit,) = cur.numbers(f"input {k}", 1)
-            if lit < 2 or lit & 1:
-                raise cur.error(f"input literal {lit} must be even and at least 2")
-        inputs.append((lit >> 1, cur.line))
+        (lit,) = cur.numbers(f"input {k}", 1)
+        if lit < 2 or lit & 1:
+            raise cur.error(f"input literal {lit} must be even and at least 2")
+        if lit > 2 * m:
+            raise cur.error(f"input literal {lit} exceeds 2*M = {2 * m}")
+        builder.add_input(lit >> 1, cur.line, f"i{k}")
+        inputs.append(lit >> 1)
     outputs = [(cur.numbers(f"output {k}", 1)[0], cur.line) for k in range(n_out)]
-    ands = []
-    and_line = cur.line + 1
     for k in range(n_and):
-        if binary:
-            lhs = 2 * (n_in + k + 1)
-            rhs0 = lhs - cur.delta()
-            rhs1 = rhs0 - cur.delta()
-            if rhs1 < 0:
-                raise cur.error(f"AND {k} has a negative literal", and_line)
-            ands.append((lhs, rhs0, rhs1, and_line))
-        else:
-            lhs, rhs0, rhs1 = cur.numbers(f"AND {k}", 3)
-            if lhs < 2 or lhs & 1:
-                raise cur.error(f"AND literal {lhs} must be even and at least 2")
-            ands.append((lhs, rhs0, rhs1, cur.line))
-    names_in, names_out = _symbols(cur, n_in, n_out)
-    for k, (v, line) in enumerate(inputs):
-        if v > m:
-            raise cur.error(f"input literal {2 * v} exceeds 2*M = {2 * m}", line)
-        builder.add_input(v, line, names_in.get(k, f"i{k}"))
-    for lhs, rhs0, rhs1, line in ands:
+        lhs, rhs0, rhs1 = cur.numbers(f"AND {k}", 3)
+        if lhs < 2 or lhs & 1:
+            raise cur.error(f"AND literal {lhs} must be even and at least 2")
         if lhs > 2 * m:
-            raise cur.error(f"AND literal {lhs} exceeds 2*M = {2 * m}", line)
-        builder.define(lhs >> 1, Kind.AND, [literal(rhs0, line), literal(rhs1, line)], line)
+            raise cur.error(f"AND literal {lhs} exceeds 2*M = {2 * m}")
+        fanins = (literal(rhs0, cur.line), literal(rhs1, cur.line))
+        builder.define(lhs >> 1, Kind.AND, fanins, cur.line)
+    names_in, names_out = _symbols(cur, n_in, n_out)
+    for k, v in enumerate(inputs):
+        if k in names_in:
+            builder.inputs[v] = (builder.inputs[v][0], names_in[k])
     for k, (lit, line) in enumerate(outputs):
         builder.add_output(names_out.get(k, f"o{k}"), literal(lit, line), line)
-    if 0 in uses:
-        builder.define(0, Kind.CONST0, [], uses[0])
-    return builder.build(os.path.splitext(os.path.basename(os.fspath(path or "top")))[0])
+    if const_line is not None:
+        builder.define(0, Kind.CONST0, [], const_line)
+    return builder.build(name)
 
 
-def _symbols(cur: _Cursor, n_in: int, n_out: int) -> tuple[dict[int, str], dict[int, str]]:
-    """Input and output names from the symbol table (up to the comment section)."""
+def _read_binary(cur: _Cursor, m: int, n_in: int, n_out: int, n_and: int, name: str) -> Netlist:
+    """A binary file, built directly: its inputs are variables 1..I and its ANDs I+1..M in
+    topological order (each refers to smaller literals), so no net table or sort is needed.
+    The constant, if used, goes where NetBuilder would put it: before its first user."""
+    outputs = [(cur.numbers(f"output {k}", 1)[0], cur.line) for k in range(n_out)]
+    line = cur.line + 1  # the binary section, located by its first line
+    gates: list = [None] * n_in  # the INPUT gates, named after the symbol table
+    signals = [Signal(k) for k in range(n_in)]
+    const: list[Signal] = []
+
+    def signal(lit: int) -> Signal:
+        if lit < 2 and not const:
+            const.append(Signal(len(gates)))
+            gates.append(Gate(Kind.CONST0))
+        s = const[0] if lit < 2 else signals[(lit >> 1) - 1]
+        return ~s if lit & 1 else s
+
+    for k in range(n_and):
+        lhs = 2 * (n_in + k + 1)
+        at = cur.pos
+        d0 = cur.delta(line)
+        rhs0 = lhs - d0
+        rhs1 = rhs0 - cur.delta(line)
+        if d0 == 0 or rhs1 < 0:
+            what = "itself" if d0 == 0 else "a negative literal"
+            raise cur.error(f"AND {k} (literal {lhs}, byte {at}) refers to {what}", line)
+        fanins = (signal(rhs0), signal(rhs1))
+        signals.append(Signal(len(gates)))
+        gates.append(Gate(Kind.AND, fanins))
+    cur.line = cur.data.count(b"\n", 0, cur.pos)  # lines as an editor counts them
+    names_in, names_out = _symbols(cur, n_in, n_out, binary=True)
+    taken: dict[str, int] = {}
+    for k in range(n_in):
+        input_name = names_in.get(k, f"i{k}")
+        if input_name in taken:
+            raise cur.error(f"two inputs are named {input_name}", 1)
+        taken[input_name] = k
+        gates[k] = Gate(Kind.INPUT, name=input_name)
+    netlist = Netlist(gates, name=name)
+    seen: set[str] = set()
+    for k, (lit, out_line) in enumerate(outputs):
+        out_name = names_out.get(k, f"o{k}")
+        if lit > 2 * m + 1:
+            raise cur.error(f"literal {lit} exceeds 2*M+1 = {2 * m + 1}", out_line)
+        if out_name in seen:
+            raise cur.error(f"output {out_name} is declared twice", out_line)
+        seen.add(out_name)
+        netlist.add_output(signal(lit), out_name)
+    return netlist
+
+
+def _symbols(
+    cur: _Cursor, n_in: int, n_out: int, binary: bool = False
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Input and output names from the symbol table (up to the comment section).
+
+    Symbols of latches and properties, which a combinational file has none of, are errors. In
+    a binary file the symbol table must follow the AND section directly: anything else there
+    (a blank line included) means the header's counts do not match the bytes.
+    """
     names: dict[str, dict[int, str]] = {"i": {}, "o": {}}
-    limits = {"i": n_in, "o": n_out}
+    counts = {"i": n_in, "o": n_out}
     seen: dict[str, int] = {}
     while cur.pos < len(cur.data):
+        at = cur.pos
         line = cur.text_line("symbols")
         if line.startswith("c") and line.rstrip() == "c":
             break
-        if not line.strip():
+        if not line.strip() and not binary:
             continue
         head, _, name = line.partition(" ")
         kind, index = head[:1], head[1:]
-        if kind not in "ilobcjf" or not index.isdigit() or not name:
-            raise cur.error(f"bad symbol table line {line!r}")
-        if kind in names:
-            if int(index) >= limits[kind]:
-                raise cur.error(f"symbol {head} refers to a missing {kind}-th signal")
-            key = f"{kind}{int(index)}"
-            if key in seen:
-                raise cur.error(f"symbol {key} is named twice (first on line {seen[key]})")
-            seen[key] = cur.line
-            names[kind][int(index)] = name
+        if kind not in SYMBOL_KINDS or not (index.isascii() and index.isdigit()) or not name:
+            where = f" at byte {at}, after the AND section" if binary else ""
+            raise cur.error(f"bad symbol table line {line[:40]!r}{where}")
+        if int(index) >= counts.get(kind, 0):
+            raise cur.error(f"symbol {head} refers to a missing {SYMBOL_KINDS[kind]}")
+        key = f"{kind}{int(index)}"
+        if key in seen:
+            raise cur.error(f"symbol {key} is named twice (first on line {seen[key]})")
+        seen[key] = cur.line
+        names[kind][int(index)] = name
     return names["i"], names["o"]
 
 
 def read_netlist(path: str | os.PathLike) -> Netlist:
     """Read an ASCII or binary AIGER file (the header decides, not the extension)."""
-    return parse_aiger(read_bytes(path), os.fspath(path))
+    with reading(path):
+        return parse_aiger(read_bytes(path), os.fspath(path))

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from btfsynth.errors import FormatError
+from btfsynth.errors import FormatError, reading
 from btfsynth.files import read_text, write_text
 from btfsynth.netlist import Gate, Kind, Netlist
 
@@ -267,4 +267,5 @@ def _cover_line(names: _Names, tokens: list[str], line: int, error) -> None:
 
 def read_netlist(path: str | os.PathLike) -> Netlist:
     """Read the top model of a BLIF file."""
-    return parse_blif(read_text(path), os.fspath(path))
+    with reading(path):
+        return parse_blif(read_text(path), os.fspath(path))

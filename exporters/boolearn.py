@@ -34,8 +34,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from btfsynth import limits
 from btfsynth.dataset import Dataset
-from btfsynth.errors import BtfsynthError, FormatError
+from btfsynth.errors import BtfsynthError, FormatError, reading
 from btfsynth.files import atomic_write, read_text, write_text
 from btfsynth.network import ThresholdNetwork
 from btfsynth.truthtable import TruthTable, find_conflict
@@ -123,6 +124,8 @@ def parse_dat(text: str, path: str | os.PathLike | None = None, code_width: int 
     n_in = tok.integer(2, "the input count")
     outtype = tok.integer(3, "the output type")
     n_out = tok.integer(4, "the output count", 1)
+    limits.check("inputs", n_in, "inputs", path, tok.line(2))
+    limits.check("outputs", n_out, "inputs", path, tok.line(4))
     if n_in > 0:
         kinds = {2: "binary", 0: "analog"}
         if intype not in kinds:
@@ -140,6 +143,8 @@ def parse_dat(text: str, path: str | os.PathLike | None = None, code_width: int 
         output_kind, width = "binary", n_out
     elif 2 < outtype <= MAX_CLASSES and n_out == 1:
         output_kind, width = "class", 1
+        what = f"{items} items of {outtype} classes (one output column per class)"
+        limits.check_table(what, items, outtype, path, tok.line(3))
     else:
         raise tok.error(
             f"output type {outtype} with {n_out} outputs: expected 2 (binary) or a "
@@ -178,12 +183,17 @@ def parse_dat(text: str, path: str | os.PathLike | None = None, code_width: int 
 
 def read_dataset(path: str | os.PathLike, code_width: int = 0) -> Dataset:
     """Read a ``.dat`` file (see :func:`parse_dat`)."""
-    return parse_dat(read_text(path), path, code_width)
+    with reading(path):
+        return parse_dat(read_text(path), path, code_width)
 
 
 def read_table(path: str | os.PathLike) -> TruthTable:
     """A ``.dat`` file with binary inputs as a truth table (class labels as one-hot outputs)."""
-    text = read_text(path)
+    with reading(path):
+        return _table_of(read_text(path), path)
+
+
+def _table_of(text: str, path: str | os.PathLike) -> TruthTable:
     data = parse_dat(text, path)
     if data.input_kind != "binary":
         why = {
@@ -291,6 +301,12 @@ def parse_widths(text: str, path: str | os.PathLike | None = None) -> list[int]:
         tok.integer(1 + i, f"width {i + 1} of {layers + 1}", 1 if i else 0)
         for i in range(layers + 1)
     ]
+    limits.check("inputs", widths[0], "inputs", path, tok.line(1))
+    nodes = edges = 0
+    for i in range(1, layers + 1):  # the layered network: bias + every node of the layer below
+        nodes, edges = nodes + widths[i], edges + (widths[i - 1] + 1) * widths[i]
+        limits.check("BTF nodes", nodes, "gates", path, tok.line(1 + i))
+        limits.check("edges", edges, "gates", path, tok.line(1 + i))
     if len(tok.words) > layers + 2:
         raise tok.error(
             f"unexpected {tok.words[layers + 2]!r} after the {layers + 1} widths of "
@@ -302,7 +318,8 @@ def parse_widths(text: str, path: str | os.PathLike | None = None) -> list[int]:
 
 def read_widths(path: str | os.PathLike) -> list[int]:
     """Read a ``.wth`` file: the widths of the layers, input to output."""
-    return parse_widths(read_text(path), path)
+    with reading(path):
+        return parse_widths(read_text(path), path)
 
 
 def format_widths(widths: Sequence[int]) -> str:
@@ -328,6 +345,8 @@ def parse_network(text: str, path: str | os.PathLike | None = None) -> Threshold
     innodes = tok.integer(1, "the input node count (bias included)", 1)
     outnodes = tok.integer(2, "the output node count", 1)
     edges = tok.integer(3, "the edge count")
+    limits.check("inputs", innodes - 1, "inputs", path, tok.line(1))
+    limits.check("edges", edges, "gates", path, tok.line(3))
     if nodes < innodes + outnodes:
         raise tok.error(
             f"{nodes} nodes leave no room for {innodes} input nodes (bias included) "
@@ -369,7 +388,8 @@ def parse_network(text: str, path: str | os.PathLike | None = None) -> Threshold
 
 def read_network(path: str | os.PathLike) -> ThresholdNetwork:
     """Read a ``.net`` or ``.sol`` file."""
-    return parse_network(read_text(path), path)
+    with reading(path):
+        return parse_network(read_text(path), path)
 
 
 def format_network(net: ThresholdNetwork) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import os
 
-from btfsynth import files
-from btfsynth.errors import BtfsynthError, FormatError
+from btfsynth import files, limits
+from btfsynth.errors import BtfsynthError, FormatError, reading
 from btfsynth.files import read_text, write_text
 from btfsynth.netlist import Gate, Kind, Netlist, Signal
 
@@ -47,42 +47,75 @@ def netlist_to_dict(netlist: Netlist) -> dict:
 
 
 def netlist_from_dict(data: dict, path: str | os.PathLike | None = None) -> Netlist:
-    """Inverse of :func:`netlist_to_dict`; problems are reported as :class:`FormatError`."""
+    """Inverse of :func:`netlist_to_dict`; problems are reported as :class:`FormatError`
+    naming the gate or output at fault. The gate and input counts are checked against the
+    caps of :mod:`btfsynth.limits` first."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise FormatError(f'not a btfsynth netlist (missing "format": "{FORMAT}")', path)
     netlist = Netlist(name=str(data.get("name", "top")))
     where = "netlist"
     try:
-        for i, item in enumerate(data["gates"]):
+        gates, outputs = data["gates"], data["outputs"]
+        for key, value in (("gates", gates), ("outputs", outputs)):
+            if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+                raise ValueError(f'"{key}" must be a list of objects')
+        limits.check("gates", len(gates), "gates", path, None)
+        inputs = sum(item.get("kind") == Kind.INPUT.value for item in gates)
+        limits.check("inputs", inputs, "inputs", path, None)
+        for i, item in enumerate(gates):
             where = f"gate {i}"
-            fanins = tuple(Signal(int(g), _bool(inv)) for g, inv in item.get("fanins", ()))
+            fanins = tuple(_signal(f) for f in _list(item.get("fanins", []), "fanins"))
+            name = item.get("name")
+            if name is not None and not isinstance(name, str):
+                raise ValueError(f"name must be a string, not {name!r:.40}")
             netlist.add(
                 Gate(
                     Kind(item["kind"]),
                     fanins,
-                    name=item.get("name"),
-                    weights=tuple(int(w) for w in item.get("weights", ())),
-                    threshold=int(item.get("threshold", 0)),
-                    cover=tuple(str(c) for c in item.get("cover", ())),
+                    name=name,
+                    weights=tuple(
+                        _int(w, "weight") for w in _list(item.get("weights", []), "weights")
+                    ),
+                    threshold=_int(item.get("threshold", 0), "threshold"),
+                    cover=tuple(str(c) for c in _list(item.get("cover", []), "cover")),
                     onset=_bool(item.get("onset", True)),
                 )
             )
-        for k, item in enumerate(data["outputs"]):
+        for k, item in enumerate(outputs):
             where = f"output {k}"
-            netlist.add_output(
-                Signal(int(item["gate"]), _bool(item.get("inverted", False))), str(item["name"])
-            )
+            signal = Signal(_int(item["gate"], "gate"), _bool(item.get("inverted", False)))
+            netlist.add_output(signal, str(item["name"]))
         where = "netlist"
         return netlist.validate()
     except KeyError as exc:
-        raise FormatError(f"{where} is missing the key {exc.args[0]!r}", path) from None
-    except (BtfsynthError, TypeError, ValueError, AttributeError) as exc:
+        raise FormatError(f"{where} is missing the key {exc.args[0]!r:.60}", path) from None
+    except FormatError:
+        raise
+    except (BtfsynthError, TypeError, ValueError, OverflowError) as exc:
         raise FormatError(f"{where}: {exc}", path) from None
+
+
+def _list(value, what: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{what} must be a list, not {value!r:.40}")
+    return value
+
+
+def _int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} must be an integer, not {value!r:.40}")
+    return value
+
+
+def _signal(value) -> Signal:
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError(f"a fan-in must be [gate, inverted], not {value!r:.40}")
+    return Signal(_int(value[0], "a fan-in gate"), _bool(value[1]))
 
 
 def _bool(value) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, not {value!r}")
+        raise ValueError(f"expected true or false, not {value!r:.40}")
     return value
 
 
@@ -103,4 +136,5 @@ def write_netlist(netlist: Netlist, path: str | os.PathLike, source: str | None 
 
 
 def read_netlist(path: str | os.PathLike) -> Netlist:
-    return parse_json(read_text(path), os.fspath(path))
+    with reading(path):
+        return parse_json(read_text(path), os.fspath(path))

@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from btfsynth import limits
 from btfsynth.errors import FormatError
 from btfsynth.netlist import Gate, Kind, Netlist, Signal
 from btfsynth.stats import netlist_stats
@@ -28,15 +29,16 @@ BOM = "\ufeff"
 """The UTF-8 byte-order mark some editors put before the first line; the text readers skip it."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Definition:
-    """A gate over named fan-ins, as found at ``line`` of the file."""
+    """A gate over named fan-ins, as found at ``line`` of the file (slots: readers hold one per
+    gate of the file, so its size is most of their memory per signal)."""
 
     kind: Kind
-    fanins: list[Ref]
+    fanins: Sequence[Ref]
     line: int
-    extra: dict = field(default_factory=dict)
-    """Gate fields beyond kind and fan-ins: weights, threshold, cover, onset."""
+    extra: dict | None = None
+    """Gate fields beyond kind and fan-ins (weights, threshold, cover, onset), None if none."""
 
 
 def complement(kind: Kind, fanins: list[Ref], extra: dict) -> tuple[Kind, list[Ref], dict]:
@@ -78,14 +80,18 @@ class NetBuilder:
         self.inputs: dict[Hashable, tuple[int, str]] = {}
         self.defs: dict[Hashable, Definition] = {}
         self.outputs: list[tuple[str, Ref, int]] = []
+        self.max_inputs = limits.current().inputs
 
     def error(self, message: str, line: int | None) -> FormatError:
         return FormatError(message, self.path, line)
 
     def add_input(self, key: Hashable, line: int, name: str | None = None) -> None:
-        """Declare a primary input (named ``name``, by default ``str(key)``)."""
+        """Declare a primary input (named ``name``, by default ``str(key)``); more than the
+        ``inputs`` cap of :mod:`btfsynth.limits` is an error."""
         if key in self.inputs or key in self.defs:
             raise self.error(f"input {self.describe(key)} is declared twice", line)
+        if len(self.inputs) >= self.max_inputs:
+            raise limits.too_many("inputs", len(self.inputs) + 1, "inputs", self.path, line)
         self.inputs[key] = (line, str(key) if name is None else name)
 
     def define(self, key: Hashable, kind: Kind, fanins: Sequence[Ref], line: int, **extra) -> None:
@@ -94,7 +100,7 @@ class NetBuilder:
             first = self.defs[key].line if key in self.defs else self.inputs[key][0]
             what = "an input" if key in self.inputs else f"driven at line {first}"
             raise self.error(f"signal {self.describe(key)} has two drivers (it is {what})", line)
-        self.defs[key] = Definition(kind, list(fanins), line, extra)
+        self.defs[key] = Definition(kind, tuple(fanins), line, extra or None)
 
     def add_output(self, name: str, ref: Ref, line: int) -> None:
         self.outputs.append((name, ref, line))
@@ -116,9 +122,12 @@ class NetBuilder:
         on_stack: set[Hashable] = set()
 
         def add(key: Hashable, d: Definition) -> None:
-            fanins = tuple(Signal(index[k], inv) for k, inv in d.fanins)
+            fanins = tuple([Signal(index[k], inv) for k, inv in d.fanins])
             index[key] = len(gates)
-            gates.append(Gate(d.kind, fanins, key if isinstance(key, str) else None, **d.extra))
+            name = key if isinstance(key, str) else None
+            gates.append(
+                Gate(d.kind, fanins, name, **d.extra) if d.extra else Gate(d.kind, fanins, name)
+            )
 
         for root, d in defs.items():
             if root in index:

@@ -50,7 +50,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from btfsynth.errors import BtfsynthError, FormatError
+from btfsynth import limits
+from btfsynth.errors import BtfsynthError, FormatError, reading
 from btfsynth.files import atomic_write, read_text
 from btfsynth.truthtable import (
     MAX_COMPLETE_INPUTS,
@@ -59,18 +60,16 @@ from btfsynth.truthtable import (
     row_numbers,
 )
 
+from . import cubes
 from .nets import BOM
 
 TYPES: dict[str, int | None] = {"f": 0, "fd": 0, "r": 1, "dr": 1, "fr": None, "fdr": None}
 """PLA types and the value of points that no cube puts into a set (None: don't care)."""
 
-MAX_EXPANDED = 1 << (MAX_COMPLETE_INPUTS + 1)
-"""Most (cube, minterm) pairs the reader expands, counting overlaps between cubes."""
-
 _BLOCK_ROWS = 1 << 16
 """Rows per block when writing."""
 
-_ON, _OFF, _DC = 1, 2, 3
+_ON, _OFF, _DC = cubes.ON, cubes.OFF, cubes.DC
 _BAD = 255
 _OUTPUT_SETS = {"1": "f", "4": "f", "0": "r", "3": "r", "-": "d", "2": "d", "~": ""}
 _SET_CODE = {"f": _ON, "r": _OFF, "d": _DC}
@@ -117,9 +116,10 @@ class _Pla:
 
 
 def _count(args: list[str], word: str, path, line: int, minimum: int) -> int:
-    if len(args) != 1 or not (args[0].isascii() and args[0].isdigit()) or int(args[0]) < minimum:
+    ok = len(args) == 1 and args[0].isascii() and args[0].isdigit() and len(args[0]) <= 18
+    if not ok or int(args[0]) < minimum:
         raise FormatError(
-            f"{word} needs one integer >= {minimum}, not {' '.join(args)!r}", path, line
+            f"{word} needs one integer >= {minimum}, not {' '.join(args)!r:.40}", path, line
         )
     return int(args[0])
 
@@ -139,8 +139,10 @@ def _directive(pla: _Pla, word: str, args: list[str], path, line: int) -> None:
         raise FormatError(f"duplicate {word} (first on line {pla.lines[key]})", path, line)
     if key == "i":
         pla.n = _count(args, word, path, line, 0)
+        limits.check("inputs", pla.n, "inputs", path, line)
     elif key == "o":
         pla.m = _count(args, word, path, line, 1)
+        limits.check("outputs", pla.m, "inputs", path, line)
     elif key == "p":
         _count(args, word, path, line, 0)  # a hint only: espresso does not check it
     elif key == "ilb":
@@ -271,66 +273,6 @@ def _codes(
     return codes
 
 
-def _expand(in_codes: np.ndarray, cube_in: list[str], n: int):
-    """Yield (cube indices, keys): every minterm of every cube as its row number.
-
-    ``keys[i, j]`` is the j-th minterm (ascending) of cube ``idx[i]``; row numbers are int64 up
-    to 62 inputs and Python ints (object arrays) beyond.
-    """
-    wide = n > 62
-    if wide:
-        base = np.array([int(s.replace("-", "0").replace("2", "0"), 2) for s in cube_in], object)
-    else:
-        base = (in_codes == 1).astype(np.int64) @ np.left_shift(np.int64(1), np.arange(n)[::-1])
-    dashes = in_codes == 2
-    counts = dashes.sum(axis=1)
-    for d in (int(x) for x in np.unique(counts)):
-        idx = np.flatnonzero(counts == d)
-        if d == 0:
-            yield idx, base[idx][:, None]
-            continue
-        pos = np.nonzero(dashes[idx])[1].reshape(len(idx), d)
-        step = max(1, (1 << 22) >> d)
-        for start in range(0, len(idx), step):
-            chunk = idx[start : start + step]
-            keys = base[chunk][:, None]
-            for p in pos[start : start + step].T:  # one dash at a time, most significant first
-                if wide:
-                    weight = np.array([1 << (n - 1 - int(q)) for q in p], dtype=object)
-                else:
-                    weight = np.left_shift(np.int64(1), (n - 1 - p).astype(np.int64))
-                keys = np.stack([keys, keys + weight[:, None]], axis=2).reshape(len(chunk), -1)
-            yield chunk, keys
-
-
-def _in_file_order(groups) -> tuple[np.ndarray, np.ndarray]:
-    """All (row number, cube) pairs of the expansion, ordered by cube, then minterm."""
-    if not groups:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    keys = np.concatenate([k.ravel() for _, k in groups])
-    cubes = np.concatenate([np.repeat(idx, k.shape[1]) for idx, k in groups])
-    within = np.concatenate([np.tile(np.arange(k.shape[1]), len(idx)) for idx, k in groups])
-    order = np.lexsort((within, cubes))
-    return keys[order], cubes[order]
-
-
-def _bits_of(keys: np.ndarray, n: int) -> np.ndarray:
-    """Row numbers back to (rows, n) input bits, first input the MSB."""
-    if keys.dtype != object:
-        shifts = np.arange(n - 1, -1, -1, dtype=np.int64)
-        return ((keys[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
-    text = "".join(format(int(k), f"0{n}b") for k in keys).encode("ascii")
-    return (np.frombuffer(text, dtype=np.uint8) - 48).reshape(len(keys), n)
-
-
-def _mark(sets: np.ndarray, cubes: np.ndarray, rows: np.ndarray, out_codes: np.ndarray) -> None:
-    """Set ``sets[code - 1][rows[i], k]`` where cube ``cubes[i]`` has ``code`` at output k."""
-    codes = out_codes[cubes]
-    for code in (_ON, _OFF, _DC):
-        i, k = np.nonzero(codes == code)
-        sets[code - 1][rows[i], k] = True
-
-
 def _conflict(pla: _Pla, in_codes, out_codes, bits: np.ndarray, k: int, path) -> FormatError:
     """The error for input ``bits`` whose output ``k`` some cubes set to 1 and others to 0."""
     inside = np.all((in_codes == 2) | (in_codes == bits[None, :]), axis=1)
@@ -372,49 +314,39 @@ def parse_pla(
     out_codes = _codes(
         pla.cube_out, m, _OUTPUT_CODES[pla.kind], "output", "0, 1, -, ~, 2, 3 or 4", lines, path
     )
-    sizes = [1 << int(d) for d in (in_codes == 2).sum(axis=1)]
-    if sum(sizes) > MAX_EXPANDED:
-        big = int(np.argmax(sizes))
-        raise FormatError(
-            f"the cubes cover {sum(sizes)} minterms (counting overlaps); the limit is "
-            f"2^{MAX_EXPANDED.bit_length() - 1}; the largest cube is here",
-            path,
-            lines[big],
-        )
-    groups = list(_expand(in_codes, pla.cube_in, n))
+    dashes = (in_codes == 2).sum(axis=1)
+    cubes.check_implied(dashes, lines, n, m, complete, pla.lines["i"], path)
     if complete:
-        sets = np.zeros((3, 1 << n, m), dtype=bool)
-        for idx, keys in groups:
-            _mark(sets, np.repeat(idx, keys.shape[1]), keys.ravel(), out_codes)
+        state = np.zeros((1 << n, m), dtype=np.uint8)
+        for idx, keys in cubes.expand(in_codes, pla.cube_in, n):
+            cubes.mark(state, np.repeat(idx, keys.shape[1]), keys.ravel(), out_codes)
         inputs = None  # generated by TruthTable.from_outputs
     else:
-        keys, cubes = _in_file_order(groups)
+        keys, cube_of = cubes.in_file_order(in_codes, pla.cube_in, n)
         uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         rank = np.empty(len(uniq), dtype=np.int64)
         rank[np.argsort(first)] = np.arange(len(uniq))
-        sets = np.zeros((3, len(uniq), m), dtype=bool)
-        _mark(sets, cubes, rank[inverse.ravel()], out_codes)
-        inputs = _bits_of(keys[np.sort(first)], n)
-    on, off, dc = sets
-    clash = np.argwhere(on & off)
-    if len(clash):
-        r, k = clash[0]
+        del uniq
+        inputs = cubes.bits_of(keys[np.sort(first)], n)
+        del keys, first
+        state = np.zeros((len(rank), m), dtype=np.uint8)
+        cubes.mark(state, cube_of, rank[inverse.ravel()], out_codes)
+    outputs, care, clash = cubes.finish(state, default)
+    if clash:
+        r, k = clash
         bits = inputs[r] if inputs is not None else (r >> np.arange(n - 1, -1, -1)) & 1
-        raise _conflict(pla, in_codes, out_codes, bits, int(k), path)
-    given = on | off
-    care = ~dc & (given | (default is not None))
-    outputs = (on | (~given & (default == 1))) & care
-    name = pla.name or (os.path.splitext(os.path.basename(os.fspath(path)))[0] if path else "table")
+        raise _conflict(pla, in_codes, out_codes, bits, k, path)
+    del state
+    name = cubes.table_name(pla.name, path)
     if complete:
         return TruthTable.from_outputs(outputs, care, pla.input_names, pla.output_names, name)
-    return TruthTable(
-        inputs, outputs.astype(np.uint8), care, pla.input_names, pla.output_names, name
-    )
+    return TruthTable(inputs, outputs, care, pla.input_names, pla.output_names, name)
 
 
 def read_table(path: str | os.PathLike, complete: bool | None = None) -> TruthTable:
     """Read a ``.pla`` file (see :func:`parse_pla`)."""
-    return parse_pla(read_text(path), path, complete)
+    with reading(path):
+        return parse_pla(read_text(path), path, complete)
 
 
 def _merged(table: TruthTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

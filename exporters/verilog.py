@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from btfsynth.errors import BtfsynthError, FormatError
+from btfsynth import limits
+from btfsynth.errors import BtfsynthError, FormatError, reading
 from btfsynth.files import atomic_write, read_text, write_text
 from btfsynth.netlist import Kind, Netlist
 from btfsynth.truthtable import TruthTable
@@ -353,7 +354,9 @@ class Decl:
     """A declared signal: its direction and bit indices (None for a scalar)."""
 
     direction: str
-    bits: list[int] | None
+    bits: range | None
+    """Bit indices in declaration order (MSB first); a range, so a declared width costs no
+    memory until its bits are used."""
     line: int
 
     def names(self, base: str) -> list[str]:
@@ -364,10 +367,11 @@ class Decl:
 class _Parser:
     """Recursive descent over the tokens of one module (texts and lines in parallel lists)."""
 
-    def __init__(self, tokens: tuple[list[str], list[int]], path):
+    def __init__(self, tokens: tuple[list[str], list[int]], path, size: int = 0):
         self.texts, self.lines = tokens
         self.i, self.path = 0, path
         self.builder = NetBuilder(path)
+        self.budget = limits.Budget(size, path)
         self.decls: dict[str, Decl] = {}
         self.anon = 0
         self.const_used: int | None = None
@@ -424,7 +428,11 @@ class _Parser:
     def number(self) -> int:
         if self.kind != "number" or "'" in self.text:
             raise self.error(f"expected a number, found {self.found()}")
-        return int(self.next().replace("_", ""))
+        digits = self.text.replace("_", "")
+        if len(digits) > 10 or int(digits) >= 1 << 31:
+            raise self.error(f"bit index {self.text[:20]} is too large (at most 2^31 - 1)")
+        self.i += 1
+        return int(digits)
 
     # -- module structure
     def module(self) -> Netlist:
@@ -449,6 +457,8 @@ class _Parser:
             decl = self.decls.get(port)
             if decl is None or decl.direction not in ("input", "output"):
                 raise self.error(f"port {port} is not declared input or output")
+            if decl.direction == "output" and decl.bits is not None:
+                self.budget.spend(len(decl.bits), f"output {port}", decl.line)
             for bit in decl.names(port):
                 if decl.direction == "input":
                     driver = self.builder.defs.get(bit)
@@ -508,7 +518,9 @@ class _Parser:
             lsb = self.number()
             self.expect("]")
             step = -1 if msb >= lsb else 1
-            bits = list(range(msb, lsb + step, step))  # declaration order, MSB first
+            bits = range(msb, lsb + step, step)  # declaration order, MSB first
+            if direction == "input":
+                limits.check("input bits", len(bits), "inputs", self.path, line)
         names = []
         while True:
             name = self.ident()
@@ -521,7 +533,7 @@ class _Parser:
             if not self.accept(","):
                 return names
 
-    def declare(self, name: str, direction: str, bits: list[int] | None, line: int) -> None:
+    def declare(self, name: str, direction: str, bits: range | None, line: int) -> None:
         old = self.decls.get(name)
         if old is None:
             self.decls[name] = Decl(direction, bits, line)
@@ -632,6 +644,7 @@ class _Parser:
                 raise self.error(f"{name} is a scalar and cannot be indexed", line)
             return [name]
         if sel is None:
+            self.budget.spend(len(decl.bits), f"vector {name}", line)
             return [f"{name}[{i}]" for i in reversed(decl.bits)]
         msb, lsb = decl.bits[0], decl.bits[-1]
 
@@ -647,6 +660,7 @@ class _Parser:
             return [f"{name}[{lo}]"]
         if a > b:
             raise self.error(f"part select {name}[{hi}:{lo}] runs against the declaration", line)
+        self.budget.spend(b - a + 1, f"part select {name}[{hi}:{lo}]", line)
         return [
             f"{name}[{i}]" for i in reversed(decl.bits[len(decl.bits) - 1 - b : len(decl.bits) - a])
         ]
@@ -748,6 +762,7 @@ class _Parser:
                 self.expect("}")
                 inner, count = values.pop(), values.pop()
                 ops.pop()
+                self.budget.spend(len(inner) * count, f"replication {{{count}{{...}}}}", self.line)
                 values.append(inner * count)
             self._apply_prefix(values, ops)
 
@@ -838,23 +853,20 @@ class _Parser:
 
     def constant(self, token: str, line: int):
         text = token.replace("_", "").replace(" ", "").replace("\t", "")
-        if "'" not in text:
-            return int(text)
-        size, _, rest = text.partition("'")
+        size, _, rest = text.rpartition("'")
         rest = rest.lstrip("sS")
-        base = {"b": 2, "o": 8, "d": 10, "h": 16}[rest[0].lower()]
-        digits = rest[1:]
+        base = {"b": 2, "o": 8, "d": 10, "h": 16}[rest[0].lower()] if "'" in text else 10
+        digits = rest[1:] if "'" in text else rest
         if set(digits.lower()) & set("xz?"):
-            raise self.error(f"constant {token} has x or z bits: not supported", line)
-        try:
-            value = int(digits, base)
+            raise self.error(f"constant {token[:40]} has x or z bits: not supported", line)
+        try:  # int() refuses decimal numbers of thousands of digits
+            value, width = int(digits, base), int(size) if size else None
         except ValueError:
-            raise self.error(f"bad constant {token}", line) from None
-        if not size:
-            return value
-        return self.const_bits(value, int(size))
+            raise self.error(f"bad constant {token[:40]}", line) from None
+        return value if width is None else self.const_bits(value, width, line)
 
-    def const_bits(self, value: int, width: int) -> list[Bit]:
+    def const_bits(self, value: int, width: int, line: int | None = None) -> list[Bit]:
+        self.budget.spend(width, f"a {width}-bit constant", line or self.line)
         kinds = (Kind.CONST0, Kind.CONST1)
         return [Pending(kinds[(value >> k) & 1], []) for k in range(width)]
 
@@ -874,11 +886,14 @@ class _Parser:
 
 def parse_verilog(text: str, path: str | os.PathLike | None = None) -> Netlist:
     """The netlist of the first module of Verilog ``text`` (other modules must be unused)."""
-    parser = _Parser(tokenize(text, path), path)
+    parser = _Parser(tokenize(text, path), path, len(text))
     if parser.text != "module":
         what = "an empty file" if not parser.text else repr(parser.text)
         raise parser.error(f"expected 'module', found {what}")
-    netlist = parser.module()
+    try:
+        netlist = parser.module()
+    except RecursionError:  # nested concatenations on the left of an assignment
+        raise parser.error("nested too deeply to read") from None
     while parser.text:
         if parser.text != "module":
             raise parser.error(f"unexpected {parser.text!r} after endmodule")
@@ -889,4 +904,5 @@ def parse_verilog(text: str, path: str | os.PathLike | None = None) -> Netlist:
 
 def read_netlist(path: str | os.PathLike) -> Netlist:
     """Read the first module of a structural Verilog file."""
-    return parse_verilog(read_text(path), os.fspath(path))
+    with reading(path):
+        return parse_verilog(read_text(path), os.fspath(path))
