@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from typing import IO
@@ -30,14 +31,57 @@ def check_output(path: str | os.PathLike, inputs: tuple[str | os.PathLike, ...] 
             raise BtfsynthError(f"{path}: would overwrite the input {os.fspath(source)}")
 
 
+TEMP_NAME_CHARS = 200
+"""At most this much of an output's name goes into its temporary files' names (a file name has
+at most 255 bytes, and the pid and random parts need the rest)."""
+
+
+def temp_prefix(path: str | os.PathLike) -> str:
+    """What the names of ``path``'s temporary files start with, before ``<pid>-<random>``:
+    ``.<name>.tmp-``, hidden, beside the output, and recognisable as the output's."""
+    return f".{os.path.basename(os.fspath(path))[:TEMP_NAME_CHARS]}.tmp-"
+
+
+def remove_stale_temps(path: str | os.PathLike) -> list[str]:
+    """Remove the temporary files of ``path`` whose writer process is no longer running (a
+    write stopped by SIGKILL or a power cut cannot clean up after itself); return their
+    names. Files of running processes (a concurrent write) are left alone."""
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    pattern = re.compile(re.escape(temp_prefix(path)) + r"(\d+)-[^/]+")
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = pattern.fullmatch(entry.name)
+            if match and not _running(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(entry.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (when unsure, say yes: the file is then kept)."""
+    if pid <= 0 or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, as another user's
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside ``path`` and rename it into place on success.
 
     A failure (or Ctrl-C) inside the block removes the temporary file, so ``path`` is never
-    left partly written. A symbolic link is written through (its target is replaced); a path
-    that exists but is not a regular file (``/dev/stdout``, a pipe) is written directly,
-    since it cannot be replaced.
+    left partly written. The temporary file is named ``.<name>.tmp-<pid>-<random>``; one left
+    by a killed writer is removed by the next write of the same path (remove_stale_temps).
+    A symbolic link is written through (its target is replaced); a path that exists but is
+    not a regular file (``/dev/stdout``, a pipe) is written directly, since it cannot be
+    replaced.
     """
     path = os.path.realpath(os.fspath(path))
     if os.path.exists(path) and not os.path.isfile(path):
@@ -45,7 +89,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
             yield handle
         return
     folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f"{temp_prefix(path)}{os.getpid()}-", dir=folder)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would give
         with os.fdopen(fd, mode) as handle:
@@ -76,11 +121,17 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def parse_json(text: str, path: str | os.PathLike | None = None) -> object:
-    """Parsed JSON; a syntax error is a :class:`FormatError` with its line."""
+    """Parsed JSON; a syntax error is a :class:`FormatError` with its line, and so are
+    numbers beyond the range of a double and nesting beyond Python's stack
+    (:func:`btfsynth.limits.json_error`)."""
+    from . import limits
+
     try:
-        return json.loads(text)
+        return json.loads(text, **limits.JSON_HOOKS)
     except json.JSONDecodeError as exc:
         raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+    except (limits.JsonNumberError, RecursionError) as exc:
+        raise limits.json_error(exc, text, path) from None
 
 
 def read_json(path: str | os.PathLike) -> object:

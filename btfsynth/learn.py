@@ -1,8 +1,9 @@
 """``btfsynth.learn``: learn a Boolean threshold network from training data with RRR.
 
-This is the public entry of the learner (docs/method.md): it builds the network, runs
-independent restarts (btfsynth/rrr), snaps the winning consensus weights to ±1 patterns and
-returns a :class:`LearnResult` that saves to and loads from JSON.
+This is the public entry of the learner (docs/method.md): it checks that the problem fits in
+memory, builds the network, runs independent restarts (btfsynth/rrr), snaps the winning
+consensus weights to ±1 patterns and returns a :class:`LearnResult` that saves to and loads from
+JSON. Progress goes to a callback as :class:`Progress` data; nothing here prints.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from .dataset import Dataset
 from .errors import BtfsynthError, FormatError
 from .files import read_json, write_text
 from .network import ThresholdNetwork
-from .rrr.restarts import run_restarts
+from .rrr.restarts import search_restarts
 from .rrr.snap import snap
-from .rrr.solve import Params, Progress, Run, score
+from .rrr.solve import Params, Progress, score, state_bytes
 from .truthtable import TruthTable
 
 __all__ = ["LearnResult", "Params", "Progress", "learn"]
@@ -37,6 +38,11 @@ class LearnResult:
     are the best checkpoint's weights, unsnapped (snapping relies on the margin of a solve).
     Accuracies are fractions (bitwise, or per item for class
     outputs) of ``network``; ``codes`` holds the learned 0/1 input codes of generative problems.
+
+    ``solved`` is the method's gap criterion (min gap below gap_stop); ``exact_on_train`` says
+    whether ``network`` is right on every training item, which an unsolved run can be too.
+    ``interrupted`` means the user stopped the search (restarts stopped because an earlier one
+    had solved do not count).
     """
 
     network: ThresholdNetwork
@@ -52,6 +58,7 @@ class LearnResult:
     runs: list[dict] = field(default_factory=list)
     interrupted: bool = False
     codes: list[list[int]] | None = None
+    exact_on_train: bool = False
 
     def to_dict(self) -> dict:
         data = {
@@ -62,6 +69,7 @@ class LearnResult:
             "seconds": self.seconds,
             "seed": self.seed,
             "train_accuracy": self.train_accuracy,
+            "exact_on_train": self.exact_on_train,
             "test_accuracy": self.test_accuracy,
             "interrupted": self.interrupted,
             "params": self.params,
@@ -83,20 +91,24 @@ class LearnResult:
         if not isinstance(data, dict) or data.get("format") != "btfsynth-learn-result":
             raise FormatError("not a btfsynth learn result", path)
         try:
+            train_accuracy = float(data["train_accuracy"])
+            test_accuracy = data["test_accuracy"]
             return cls(
-                ThresholdNetwork.from_dict(data["network"], path),
-                ThresholdNetwork.from_dict(data["raw_network"], path),
-                bool(data["solved"]),
-                int(data["iterations"]),
-                float(data["seconds"]),
-                int(data["seed"]),
-                float(data["train_accuracy"]),
-                None if data["test_accuracy"] is None else float(data["test_accuracy"]),
-                dict(data["params"]),
-                list(data["history"]),
-                list(data.get("runs", [])),
-                bool(data.get("interrupted", False)),
-                data.get("codes"),
+                network=ThresholdNetwork.from_dict(data["network"], path),
+                raw_network=ThresholdNetwork.from_dict(data["raw_network"], path),
+                solved=bool(data["solved"]),
+                iterations=int(data["iterations"]),
+                seconds=float(data["seconds"]),
+                seed=int(data["seed"]),
+                train_accuracy=train_accuracy,
+                test_accuracy=None if test_accuracy is None else float(test_accuracy),
+                params=dict(data["params"]),
+                history=list(data["history"]),
+                runs=list(data.get("runs", [])),
+                interrupted=bool(data.get("interrupted", False)),
+                codes=data.get("codes"),
+                # files written before the flag existed: the accuracy says the same
+                exact_on_train=bool(data.get("exact_on_train", train_accuracy == 1.0)),
             )
         except KeyError as exc:
             raise FormatError(f"learn result is missing the key {exc.args[0]!r}", path) from None
@@ -116,28 +128,46 @@ def as_dataset(data: TruthTable | Dataset, what: str = "training data") -> Datas
     raise BtfsynthError(f"{what} must be a TruthTable or a Dataset, not {type(data).__name__}")
 
 
+def checked_widths(
+    data: Dataset, widths: Sequence[int] | None, network: ThresholdNetwork | None
+) -> list[int] | None:
+    """``widths`` as integers, checked against the data (None when ``network`` is given)."""
+    if data.is_generative and data.n_inputs == 0:
+        raise BtfsynthError("generative data (no inputs) needs a code width of at least 1")
+    if (widths is None) == (network is None):
+        raise BtfsynthError("give the network as widths or as a network, not both or neither")
+    if network is not None:
+        if network.n_inputs != data.n_inputs or network.n_outputs != data.n_outputs:
+            raise BtfsynthError(
+                f"the network has {network.n_inputs} inputs and {network.n_outputs} outputs, "
+                f"the data {data.n_inputs} and {data.n_outputs}"
+            )
+        return None
+    widths = [int(w) for w in widths]
+    if len(widths) < 2 or widths[0] != data.n_inputs or widths[-1] != data.n_outputs:
+        raise BtfsynthError(
+            f"widths {'-'.join(map(str, widths))} must start with the {data.n_inputs} "
+            f"inputs and end with the {data.n_outputs} outputs of the data"
+        )
+    if min(widths[1:]) < 1:
+        raise BtfsynthError(f"widths {'-'.join(map(str, widths))}: every layer needs a node")
+    return widths
+
+
+def layered_size(widths: Sequence[int]) -> tuple[int, int]:
+    """Nodes (bias included) and edges of ThresholdNetwork.layered(widths), without building
+    it: every node of a layer has the bias edge and one from each node of the layer before."""
+    return 1 + sum(widths), sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+
+
 def build_network(
     data: Dataset, widths: Sequence[int] | None, network: ThresholdNetwork | None
 ) -> ThresholdNetwork:
     """The network to train: a layered one from ``widths`` (inputs, hidden..., outputs) or the
     structure of ``network``, with the data's names and output kind."""
-    if data.is_generative and data.n_inputs == 0:
-        raise BtfsynthError("generative data (no inputs) needs a code width of at least 1")
-    if (widths is None) == (network is None):
-        raise BtfsynthError("give the network as widths or as a network, not both or neither")
+    widths = checked_widths(data, widths, network)
     if network is None:
-        widths = [int(w) for w in widths]
-        if len(widths) < 2 or widths[0] != data.n_inputs or widths[-1] != data.n_outputs:
-            raise BtfsynthError(
-                f"widths {'-'.join(map(str, widths))} must start with the {data.n_inputs} "
-                f"inputs and end with the {data.n_outputs} outputs of the data"
-            )
         network = ThresholdNetwork.layered(widths)
-    if network.n_inputs != data.n_inputs or network.n_outputs != data.n_outputs:
-        raise BtfsynthError(
-            f"the network has {network.n_inputs} inputs and {network.n_outputs} outputs, "
-            f"the data {data.n_inputs} and {data.n_outputs}"
-        )
     return ThresholdNetwork(
         network.n_nodes,
         network.n_inputs,
@@ -152,7 +182,12 @@ def build_network(
     )
 
 
+JOBS_PER_CPU = 4
+"""More worker processes than this per CPU only share the same cores (and their memory)."""
+
+
 def check_params(params: Params, restarts: int, jobs: int, seed: int) -> None:
+    cpus = os.cpu_count() or 1
     checks = [
         (0 < params.sigma < math.inf, f"sigma must be positive and finite, not {params.sigma}"),
         (0 < params.beta <= 1, f"beta must lie in (0, 1], not {params.beta}"),
@@ -162,26 +197,51 @@ def check_params(params: Params, restarts: int, jobs: int, seed: int) -> None:
         (seed >= 0, f"seed must be >= 0, not {seed}"),
         (restarts >= 1, f"restarts must be >= 1, not {restarts}"),
         (jobs >= 1, f"jobs must be >= 1, not {jobs}"),
+        (
+            jobs <= JOBS_PER_CPU * cpus,
+            f"jobs {jobs} is more than {JOBS_PER_CPU} per CPU: this machine has {cpus} "
+            f"CPU(s), so at most {JOBS_PER_CPU * cpus} jobs",
+        ),
     ]
     for ok, message in checks:
         if not ok:
             raise BtfsynthError(message)
 
 
-def pick(runs: list[Run]) -> Run:
-    """The run to report: the first solved one in seed order, else the best train accuracy."""
-    for run in runs:
-        if run.solved:
-            return run
+def available_memory() -> int | None:
+    """Bytes that new allocations can take: MemAvailable of /proc/meminfo (Linux; it counts
+    reclaimable caches), else the free physical pages, else None (unknown)."""
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
 
-    def key(run: Run) -> tuple[float, float]:
-        last = run.history[-1] if run.history else None
-        return (
-            max((c.train_accuracy for c in run.history), default=0.0),
-            -(last.min_gap if last else math.inf),
+
+def check_memory(what: str, n_nodes: int, n_edges: int, n_items: int, workers: int) -> None:
+    """Refuse, before anything is allocated, a problem whose RRR state (state_bytes per run,
+    ``workers`` runs at once) would not fit in the available memory."""
+    need = state_bytes(n_nodes, n_edges, n_items) * workers
+    available = available_memory()
+    if available is not None and need > available:
+        times = f" × {workers} jobs" if workers > 1 else ""
+        raise BtfsynthError(
+            f"{what} needs about {_size(need)} of memory for the RRR state ({n_edges} edges × "
+            f"{n_items} items{times}), more than the {_size(available)} available"
         )
 
-    return max(runs, key=key)
+
+def _size(count: int) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count / 1e3:.1f} kB"
 
 
 def learn(
@@ -200,15 +260,21 @@ def learn(
     test: TruthTable | Dataset | None = None,
     progress: Callable[[Progress], None] | None = None,
     stop_at_first: bool = True,
+    stop_when_exact: bool = False,
 ) -> LearnResult:
     """Learn a threshold network for ``data`` with RRR (docs/method.md).
 
     The network is layered from ``widths`` = (inputs, hidden..., outputs) or has the structure
     of ``network`` (its weights are not used). Up to ``restarts`` runs with seeds ``seed``,
-    ``seed + 1``, ... are made, ``jobs`` at a time; with ``stop_at_first`` the first solved run
-    ends the search, otherwise all are run and the first solved in seed order is reported.
-    ``test`` data are scored at every checkpoint. Ctrl-C ends the search with the best weights
-    so far (``interrupted`` set).
+    ``seed + 1``, ... are made, ``jobs`` at a time (in worker processes); with
+    ``stop_at_first`` the first solved run in seed order ends the search, otherwise all are
+    run; either way the first solved in seed order is reported, so the result does not depend
+    on ``jobs``. ``stop_when_exact`` also ends a run (and, with ``stop_at_first``, the search)
+    at the first checkpoint where the consensus network is right on every training item.
+    ``test`` data are scored at every checkpoint. ``progress`` receives a :class:`Progress`
+    after every block of iterations of every run. Ctrl-C (or SIGTERM under the CLI) ends the
+    search with the best weights so far (``interrupted`` set). A problem that would not fit
+    in memory, or more jobs than the machine can use, is refused before any work.
 
     >>> from btfsynth.tasks import multiplier
     >>> result = learn(multiplier(2).table, [4, 4, 4, 4], seed=12)
@@ -217,7 +283,10 @@ def learn(
     """
     train = as_dataset(data)
     test_set = None if test is None else as_dataset(test, "test data")
-    params = Params(float(sigma), float(beta), float(gamma), int(max_iter), float(gap_stop))
+    params = Params(
+        float(sigma), float(beta), float(gamma), int(max_iter), float(gap_stop),
+        bool(stop_when_exact),
+    )  # fmt: skip
     check_params(params, restarts, jobs, seed)
     if test_set is not None and (
         test_set.n_inputs != train.n_inputs or test_set.n_outputs != train.n_outputs
@@ -225,14 +294,23 @@ def learn(
         raise BtfsynthError("test and training data differ in their inputs or outputs")
     if test_set is not None and train.is_generative:
         raise BtfsynthError("generative data (free input codes) has no test set")
+    sizes = checked_widths(train, widths, network)
+    workers = min(jobs, restarts)
+    if sizes is not None:
+        what = f"widths {'-'.join(map(str, sizes))}"
+        check_memory(what, *layered_size(sizes), train.n_items, workers)
+    else:
+        check_memory("the network", network.n_nodes, network.n_edges, train.n_items, workers)
     net = build_network(train, widths, network)
-    seeds = [int(seed) + k for k in range(restarts)]
+    seeds = range(int(seed), int(seed) + restarts)
     start = time.perf_counter()
-    runs = run_restarts(net, train, params, seeds, jobs, stop_at_first, test_set, progress)
+    search = search_restarts(net, train, params, seeds, jobs, stop_at_first, test_set, progress)
     seconds = time.perf_counter() - start
-    if not runs:
+    best = search.best
+    if best is None:
+        if search.lost and not search.interrupted:
+            raise BtfsynthError(f"no restart finished: {search.lost[0]}")
         raise KeyboardInterrupt
-    best = pick(runs)
     raw = net.with_weights(best.weights)
     if best.solved:
         weights, flags = snap(raw, best.weights, best.codes, train.targets)
@@ -245,6 +323,7 @@ def learn(
     codes = None
     if train.is_generative:
         codes = ((best.codes + 1) // 2).astype(int).tolist()
+    train_acc = score(snapped, best.codes, train.targets)
     return LearnResult(
         network=snapped,
         raw_network=raw,
@@ -252,7 +331,7 @@ def learn(
         iterations=best.iterations,
         seconds=seconds,
         seed=best.seed,
-        train_accuracy=score(snapped, best.codes, train.targets),
+        train_accuracy=train_acc,
         test_accuracy=test_acc,
         params={
             **asdict(params),
@@ -262,9 +341,10 @@ def learn(
             "stop_at_first": stop_at_first,
         },
         history=[_finite(asdict(c)) for c in best.history],
-        runs=[_finite(run.summary()) for run in runs],
-        interrupted=any(run.interrupted for run in runs),
+        runs=[_finite(summary) for summary in search.summaries],
+        interrupted=search.interrupted,
         codes=codes,
+        exact_on_train=train_acc == 1.0,
     )
 
 

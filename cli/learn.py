@@ -7,11 +7,12 @@ import sys
 
 import click
 
+from btfsynth.cli.progress import ProgressDisplay
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import boolearn, read_table
 from btfsynth.files import check_output
-from btfsynth.learn import LearnResult, Progress
+from btfsynth.learn import LearnResult
 from btfsynth.learn import learn as learn_network
 from btfsynth.network import ThresholdNetwork
 from btfsynth.tasks import from_spec
@@ -41,25 +42,6 @@ def load_network(path: str) -> ThresholdNetwork:
     if path.lower().endswith(".json"):
         return ThresholdNetwork.load(path)
     return boolearn.read_network(path)
-
-
-class ProgressLine:
-    """A one-line progress display on stderr, redrawn in place (only on a terminal)."""
-
-    def __init__(self) -> None:
-        self.shown = False
-
-    def __call__(self, p: Progress) -> None:
-        line = (
-            f"seed {p.seed}  iter {p.iteration}/{p.max_iter}  gap {p.gap:.4f}  "
-            f"min {p.min_gap:.4f}  train {100 * p.train_accuracy:.1f}%"
-        )
-        click.echo(f"\r{line:<78}", nl=False, err=True)
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            click.echo("", err=True)
 
 
 @click.command()
@@ -99,6 +81,13 @@ class ProgressLine:
     "--all-restarts", is_flag=True, help="Run every restart, not just to the first solution."
 )
 @click.option(
+    "--stop-when-exact",
+    is_flag=True,
+    help="Also stop a run once its consensus network is right on every training row "
+    "(before the gap criterion; such a run is exact but not 'solved').",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
+@click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Result file (.json)."
 )
 def learn(
@@ -116,12 +105,16 @@ def learn(
     seed,
     n_train,
     all_restarts,
+    stop_when_exact,
+    quiet,
     output,
 ) -> None:
     """Learn a Boolean threshold network for DATA with RRR and write the result as JSON.
 
     DATA is a .pla or .dat file, or a task spec such as mult:2 or ca:30:16:1 (for a spec
-    the paper's widths are the default network).
+    the paper's widths are the default network). Progress of every run goes to stderr
+    (redrawn on a terminal, a line every few seconds otherwise). Ctrl-C or SIGTERM stops every
+    run and writes the best weights so far.
     """
     if sum(x is not None for x in (hidden, widths, net_file)) > 1:
         raise BtfsynthError("give at most one of --hidden, --widths and --net")
@@ -141,7 +134,7 @@ def learn(
         if not 0 < n_train <= items.n_items:
             raise BtfsynthError(f"--train {n_train}: DATA has {items.n_items} items")
         items, test = items.take(slice(0, n_train)), items.take(slice(n_train, None))
-    display = ProgressLine() if sys.stderr.isatty() else None
+    display = None if quiet else ProgressDisplay.on(sys.stderr)
     try:
         result = learn_network(
             items,
@@ -158,24 +151,33 @@ def learn(
             test=test,
             progress=display,
             stop_at_first=not all_restarts,
+            stop_when_exact=stop_when_exact,
         )
     finally:
         if display is not None:
             display.close()
     result.save(output)
     click.echo(summary(result, output))
+    for run in result.runs:
+        if "lost" in run:
+            click.echo(f"warning: restart with seed {run['seed']} lost: {run['lost']}", err=True)
     if result.interrupted and not result.solved:
         click.echo("interrupted: wrote the best weights so far", err=True)
         sys.exit(130)
 
 
 def summary(result: LearnResult, output: str) -> str:
-    """What the command prints after a run."""
+    """What the command prints after a run: the gap criterion's verdict and, when it failed,
+    how the network still fares (an unsolved run can be exact on the training rows)."""
     snapped = result.network.metadata.get("snapped", [])
     state = "solved" if result.solved else "not solved"
     lines = [
         f"{state} after {result.iterations} iterations (seed {result.seed}, "
-        f"{result.seconds:.2f} s, {len(result.runs)} run(s))",
+        f"{result.seconds:.2f} s, {len(result.runs)} run(s))"
+    ]
+    if not result.solved:
+        lines.append(convergence(result))
+    lines += [
         f"train accuracy {100 * result.train_accuracy:.2f}%"
         + (
             f", test accuracy {100 * result.test_accuracy:.2f}%"
@@ -186,3 +188,16 @@ def summary(result: LearnResult, output: str) -> str:
         f"wrote {output}",
     ]
     return "\n".join(lines)
+
+
+def convergence(result: LearnResult) -> str:
+    """Why an unsolved result is unsolved, and whether its network is right anyway."""
+    last = result.history[-1] if result.history else {}
+    min_gap, gap_stop = last.get("min_gap"), result.params.get("gap_stop")
+    gap = f"gap {min_gap:.3g} above {gap_stop:g}" if min_gap is not None else "no gap yet"
+    if result.exact_on_train:
+        network = "the consensus network is right on every training row"
+    else:
+        what = "items" if result.network.output_kind == "class" else "output bits"
+        network = f"the consensus network is right on {100 * result.train_accuracy:.2f}% of {what}"
+    return f"{gap}: not converged; {network}"

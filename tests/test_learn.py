@@ -264,3 +264,107 @@ def test_unsolved_runs_are_not_snapped():
     assert not result.solved
     assert not any(result.network.metadata["snapped"])
     assert np.array_equal(result.network.weights, result.raw_network.weights)
+
+
+def test_a_solution_found_in_parallel_is_no_interruption_and_matches_serial():
+    # seed 25 solves at 1835 iterations, seed 24 only at 6224: in parallel 25 finishes first,
+    # but 24 comes first in seed order, so it must run on and be the one reported
+    kw = dict(seed=24, restarts=3)
+    serial = learn(multiplier(2).table, [4, 4, 4, 4], jobs=1, **kw)
+    parallel = learn(multiplier(2).table, [4, 4, 4, 4], jobs=2, **kw)
+    for result in (serial, parallel):
+        assert result.solved and not result.interrupted and result.seed == 24
+        assert result.iterations == 6224
+    assert np.array_equal(serial.network.weights, parallel.network.weights)
+    assert [r["seed"] for r in serial.runs] == [24]
+    assert [r["seed"] for r in parallel.runs][:2] == [24, 25]  # 26 never started or superseded
+    assert all(r["stopped"] in (None, "superseded") for r in parallel.runs)
+
+
+def test_many_restarts_keep_a_bounded_window_of_work_in_flight():
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+        if p.done >= 12:
+            raise KeyboardInterrupt
+
+    table = multiplier(2).table
+    result = learn(table, [4, 1, 4], restarts=100_000, jobs=2, max_iter=40, progress=progress)
+    assert result.interrupted and not result.solved
+    assert {p.restarts for p in seen} == {100_000}
+    assert max(p.started - p.done for p in seen) <= 4  # two per worker
+    assert max(p.started for p in seen) < 30 and {p.worker for p in seen} == {1, 2}
+
+
+def test_unsolved_runs_can_be_exact_and_stop_when_exact_stops_there(tmp_path):
+    table = multiplier(2).table  # seed 3: exact from iteration 1388, never solved
+    plain = learn(table, [4, 4, 4, 4], seed=3, max_iter=2000)
+    assert not plain.solved and plain.exact_on_train and plain.iterations == 2000
+    early = learn(table, [4, 4, 4, 4], seed=3, stop_when_exact=True)
+    assert not early.solved and early.exact_on_train and not early.interrupted
+    assert early.iterations == 1388 and early.runs[0]["exact"]
+    assert early.params["stop_when_exact"] is True
+    path = tmp_path / "r.json"
+    early.save(path)
+    assert json.loads(path.read_text())["exact_on_train"] is True
+    assert LearnResult.load(path).exact_on_train
+    # restarts: an exact run ends the search like a solved one, with the same seed either way
+    for jobs in (1, 2):
+        found = learn(table, [4, 4, 4, 4], seed=1, restarts=3, jobs=jobs, stop_when_exact=True)
+        assert found.seed == 3 and found.exact_on_train and not found.interrupted
+
+
+def test_result_files_without_the_exact_flag_still_load(mult_result, tmp_path):
+    data = mult_result.to_dict()
+    del data["exact_on_train"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    assert LearnResult.load(path).exact_on_train  # from its 100% train accuracy
+    data["train_accuracy"] = 0.75
+    path.write_text(json.dumps(data))
+    assert not LearnResult.load(path).exact_on_train
+
+
+def test_cli_says_an_unsolved_network_is_exact_on_the_training_rows(tmp_path):
+    out = tmp_path / "m.json"
+    res = CliRunner().invoke(
+        main, ["learn", "mult:2", "--seed", "3", "--max-iter", "2000", "-q", "-o", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "not solved after 2000 iterations" in res.output
+    assert "above 0.01: not converged; the consensus network is right on every training row" in (
+        res.output
+    )
+    assert json.loads(out.read_text())["exact_on_train"] is True
+    res = CliRunner().invoke(
+        main, ["learn", "mult:2", "--seed", "3", "--stop-when-exact", "-q", "-o", str(out)]
+    )
+    assert res.exit_code == 0 and "not solved after 1388 iterations" in res.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--widths", "4-100000000-4"], "widths 4-100000000-4 needs about "),
+        (["--widths", "4-100000-100000-4"], "TB of memory for the RRR state (10001000004 edges"),
+        (["--jobs", "100000"], "jobs 100000 is more than 4 per CPU"),
+    ],
+)
+def test_cli_refuses_what_cannot_fit_before_allocating(tmp_path, args, message):
+    out = tmp_path / "x.json"
+    res = CliRunner().invoke(main, ["learn", "mult:2", *args, "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith("error: ") and res.output.count("\n") == 1
+    assert message in res.output and not out.exists()
+
+
+def test_jobs_are_refused_when_their_states_together_do_not_fit(monkeypatch):
+    import btfsynth.learn as learn_module
+    from btfsynth.rrr.solve import state_bytes
+
+    one = state_bytes(1 + 12 + 4, 60, 16)  # mult:2 on 4-4-4-4: 60 edges, 16 items
+    monkeypatch.setattr(learn_module, "available_memory", lambda: int(1.5 * one))
+    with pytest.raises(BtfsynthError, match=r"× 2 jobs\), more than the"):
+        learn(multiplier(2).table, [4, 4, 4, 4], restarts=2, jobs=2)
+    assert learn(multiplier(2).table, [4, 4, 4, 4], max_iter=5, restarts=2, jobs=1).iterations

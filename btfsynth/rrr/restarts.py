@@ -1,37 +1,233 @@
-"""Independent restarts of RRR, in this process or in parallel worker processes.
+"""Independent restarts of RRR, in this process or in parallel worker processes (workers.py).
 
 A run that hits ``max_iter`` is a failure and RRR restarts from a new random point (method.md
-§5). Restart k uses seed ``seed + k``, so any run can be replayed alone. Workers are spawned
-(not forked: numba's thread pool does not survive a fork) and run one numba thread each; the
-kernels sum in a fixed chunk order, so a seed gives the same trajectory in a worker as here.
-With ``stop_at_first`` the first solved run stops the others at their next block of iterations.
+§5). Restart k uses seed ``seed + k``, so any run can be replayed alone, and the reported run is
+chosen by a rule that does not depend on the order in which runs finish: the first solved run in
+seed order, else the best train accuracy (then the lowest gap, then the lowest seed). With
+``stop_at_first`` a solved run k stops only the restarts after k; earlier ones still run to
+their end, so the same seed gives the same result for any number of jobs.
+
+While restarts run, SIGINT (and SIGTERM, when the program has a handler for it, as the CLI has)
+asks every run to stop at its next block of iterations and keep its best weights; a second
+signal raises KeyboardInterrupt at once.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import math
 import signal
-from collections.abc import Callable, Sequence
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
-
-import numba
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
-from .solve import Params, Progress, Run, solve
-
-_STOP = None  # the pool's stop event, inside a worker
+from .solve import Params, Progress, Run, Stop, solve
 
 
-def _init_worker(stop) -> None:
-    global _STOP
-    _STOP = stop
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and sets _STOP
-    numba.set_num_threads(1)
+@dataclass(eq=False)
+class Search:
+    """The outcome of a set of restarts: the run to report (None if none finished), a summary
+    per run in seed order, every run when asked to keep them, whether the user stopped the
+    search, and the restarts lost to failing workers (one message each)."""
+
+    best: Run | None
+    summaries: list[dict]
+    runs: list[Run]
+    interrupted: bool
+    lost: list[str]
 
 
-def _solve_in_worker(network, data, params, seed, test) -> Run:
-    return solve(network, data, params, seed, test, should_stop=_STOP.is_set)
+def rank(run: Run, index: int, exact_counts: bool = False) -> tuple:
+    """The reporting order of runs (lowest first): successful runs (solved, or exact with
+    ``exact_counts``) by restart index, then the others by best train accuracy, last min gap
+    and index."""
+    if run.solved or (exact_counts and run.exact):
+        return (0, index)
+    last = run.history[-1] if run.history else None
+    accuracy = max((c.train_accuracy for c in run.history), default=0.0)
+    return (1, -accuracy, last.min_gap if last else math.inf, index)
+
+
+@dataclass(eq=False)
+class Tracker:
+    """Where a search stands: counts for progress reports, the best run so far, the summaries,
+    and the stop requests. Shared by the serial loop and the parallel one."""
+
+    seeds: Sequence[int]
+    params: Params
+    stop_at_first: bool
+    progress: Callable[[Progress], None] | None = None
+    keep_runs: bool = False
+    started: int = 0
+    done: int = 0
+    solved: int = 0
+    best_gap: float = math.inf
+    first_success: int | None = None
+    interrupted: bool = False
+    signals: int = 0
+    best: Run | None = None
+    best_rank: tuple = (2,)
+    summaries: dict[int, dict] = field(default_factory=dict)
+    runs: dict[int, Run] = field(default_factory=dict)
+    lost: list[str] = field(default_factory=list)
+    start: float = field(default_factory=time.perf_counter)
+
+    def success(self, run: Run) -> bool:
+        """Ends the search with ``stop_at_first``: solved, or exact with stop_when_exact."""
+        return run.solved or (self.params.stop_when_exact and run.exact)
+
+    def limit(self) -> int:
+        """Restarts with an index below this are still wanted."""
+        if self.stop_at_first and self.first_success is not None:
+            return self.first_success + 1
+        return len(self.seeds)
+
+    def stop_reason(self, index: int) -> Stop | None:
+        """Why restart ``index`` should stop now, if it should."""
+        if self.interrupted:
+            return "interrupted"
+        return "superseded" if index >= self.limit() else None
+
+    def report(self, p: Progress, worker: int) -> None:
+        """Pass a run's progress on, with the search's counts filled in."""
+        self.best_gap = min(self.best_gap, p.min_gap)
+        if self.progress is not None:
+            self.progress(
+                replace(
+                    p,
+                    worker=worker,
+                    started=self.started,
+                    done=self.done,
+                    restarts=len(self.seeds),
+                    solved=self.solved,
+                    best_gap=self.best_gap,
+                    seconds=time.perf_counter() - self.start,
+                )
+            )
+
+    def finish(self, index: int, run: Run) -> None:
+        """Take in the finished (or stopped) run of restart ``index``."""
+        self.done += 1
+        self.solved += run.solved
+        if run.history:
+            self.best_gap = min(self.best_gap, run.history[-1].min_gap)
+        self.summaries[index] = run.summary()
+        if self.keep_runs:
+            self.runs[index] = run
+        key = rank(run, index, self.params.stop_when_exact)
+        if key < self.best_rank:
+            self.best, self.best_rank = run, key
+        if run.interrupted:
+            self.interrupted = True
+        if self.success(run) and (self.first_success is None or index < self.first_success):
+            self.first_success = index
+
+    def skip(self) -> None:
+        """A restart that was handed out but not run (the search ended before it started)."""
+        self.done += 1
+
+    def lose(self, index: int, message: str) -> None:
+        """A restart whose run is lost (its worker failed)."""
+        self.done += 1
+        seed = self.seeds[index]
+        self.summaries[index] = {"seed": seed, "solved": False, "lost": message}
+        self.lost.append(f"restart with seed {seed}: {message}")
+
+    def result(self) -> Search:
+        order = sorted(self.summaries)
+        return Search(
+            self.best,
+            [self.summaries[k] for k in order],
+            [self.runs[k] for k in sorted(self.runs)],
+            self.interrupted,
+            self.lost,
+        )
+
+
+@contextlib.contextmanager
+def stop_on_signals(tracker: Tracker) -> Iterator[None]:
+    """While active, the first SIGINT (or SIGTERM, if a Python handler is installed for it)
+    sets ``tracker.interrupted``, so every run stops at its next block and keeps its best
+    weights; a second one raises KeyboardInterrupt. A flag rather than an exception, because
+    an exception could land inside a message being read from a worker. Only the main thread
+    can handle signals: elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [signal.SIGINT]
+    if callable(signal.getsignal(signal.SIGTERM)):
+        wanted.append(signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in wanted}
+
+    def handler(signum, frame) -> None:
+        tracker.signals += 1
+        tracker.interrupted = True
+        if tracker.signals > 1:
+            raise KeyboardInterrupt
+
+    for signum in wanted:
+        signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def search_restarts(
+    network: ThresholdNetwork,
+    data: Dataset,
+    params: Params,
+    seeds: Sequence[int],
+    jobs: int = 1,
+    stop_at_first: bool = True,
+    test: Dataset | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    keep_runs: bool = False,
+) -> Search:
+    """Run ``solve`` for the seeds (``jobs`` at a time, in worker processes when jobs > 1)
+    and return the best run and a summary of every run. Only the best run is kept unless
+    ``keep_runs``, so that many restarts need little memory. ``progress`` sees every block of
+    iterations of every run, from this process or from the workers."""
+    tracker = Tracker(seeds, params, stop_at_first, progress, keep_runs)
+    with stop_on_signals(tracker):
+        if jobs <= 1 or len(seeds) <= 1:
+            _serial(tracker, network, data, params, test)
+        else:
+            from .workers import run_parallel  # imported here: workers import this module
+
+            run_parallel(tracker, network, data, params, test, jobs)
+    return tracker.result()
+
+
+def _serial(
+    tracker: Tracker,
+    network: ThresholdNetwork,
+    data: Dataset,
+    params: Params,
+    test: Dataset | None,
+) -> None:
+    """The restarts one after another in this process."""
+    try:
+        for index, seed in enumerate(tracker.seeds):
+            if index >= tracker.limit() or tracker.interrupted:
+                break
+            tracker.started += 1
+            run = solve(
+                network,
+                data,
+                params,
+                seed,
+                test,
+                lambda p: tracker.report(p, 1),
+                lambda index=index: tracker.stop_reason(index),
+            )
+            tracker.finish(index, run)
+    except KeyboardInterrupt:  # a second signal, outside a run's iterations
+        tracker.interrupted = True
 
 
 def run_restarts(
@@ -44,69 +240,7 @@ def run_restarts(
     test: Dataset | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> list[Run]:
-    """Run ``solve`` for every seed (``jobs`` at a time) and return the runs in seed order.
-
-    Runs stopped by Ctrl-C come back with ``interrupted`` set; runs that never started are
-    left out. ``progress`` sees every block of a run in this process, and one report per
-    finished run from workers.
-    """
-    if jobs <= 1 or len(seeds) <= 1:
-        runs = []
-        for seed in seeds:
-            runs.append(solve(network, data, params, seed, test, progress))
-            if runs[-1].interrupted or (runs[-1].solved and stop_at_first):
-                break
-        return runs
-    context = multiprocessing.get_context("spawn")
-    stop = context.Event()
-    runs = []
-    with ProcessPoolExecutor(
-        min(jobs, len(seeds)), mp_context=context, initializer=_init_worker, initargs=(stop,)
-    ) as pool:
-        futures = [
-            pool.submit(_solve_in_worker, network, data, params, seed, test) for seed in seeds
-        ]
-
-        def halt() -> None:
-            stop.set()
-            for future in futures:
-                future.cancel()
-
-        try:
-            for future in as_completed(futures):
-                run = _result(future)
-                if run is None:
-                    continue
-                runs.append(run)
-                if progress is not None:
-                    last = run.history[-1] if run.history else None
-                    progress(
-                        Progress(
-                            run.seed,
-                            run.iterations,
-                            params.max_iter,
-                            last.gap if last else float("nan"),
-                            last.min_gap if last else float("nan"),
-                            last.train_accuracy if last else 0.0,
-                        )
-                    )
-                if run.solved and stop_at_first:
-                    halt()
-        except KeyboardInterrupt:
-            halt()
-            done = {id(run) for run in runs}
-            for future in futures:
-                run = _result(future)
-                if run is not None and id(run) not in done:
-                    run.interrupted = True
-                    runs.append(run)
-            for run in runs:
-                run.interrupted = run.interrupted or not run.solved
-    return sorted(runs, key=lambda run: run.seed)
-
-
-def _result(future: Future) -> Run | None:
-    try:
-        return future.result()
-    except CancelledError:
-        return None
+    """Every run of :func:`search_restarts`, in seed order (for scripts that study them all)."""
+    return search_restarts(
+        network, data, params, seeds, jobs, stop_at_first, test, progress, keep_runs=True
+    ).runs
