@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from btfsynth import jit
+from btfsynth.cli.options import given, refuse_on_file, task_options
 from btfsynth.cli.progress import ProgressDisplay
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
@@ -28,13 +30,14 @@ def _int_list(text: str, sep: str, what: str) -> list[int]:
     return values
 
 
-def load_data(source: str, code_width: int) -> tuple[Dataset, list[int] | None]:
+def load_data(source: str, code_width: int, task_options: dict) -> tuple[Dataset, list[int] | None]:
     """The items of a .dat/.pla file or task spec, and the task's paper widths if any."""
+    refuse_on_file(source, task_options)
     if source.lower().endswith(".dat"):
         return boolearn.read_dataset(source, code_width), None
     if source.lower().endswith(".pla") or os.path.exists(source) or ":" not in source:
         return Dataset.from_table(read_table(source)), None
-    task = from_spec(source)
+    task = from_spec(source, **given(task_options))
     return task.dataset, task.widths
 
 
@@ -90,6 +93,7 @@ def load_network(path: str) -> ThresholdNetwork:
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Result file (.json)."
 )
+@task_options()
 def learn(
     data,
     hidden,
@@ -108,6 +112,7 @@ def learn(
     stop_when_exact,
     quiet,
     output,
+    task_options,
 ) -> None:
     """Learn a Boolean threshold network for DATA with RRR and write the result as JSON.
 
@@ -122,7 +127,7 @@ def learn(
     network = load_network(net_file) if net_file else None
     full = _int_list(widths, "-", "--widths") if widths else None
     code_width = network.n_inputs if network else (full[0] if full else 0)
-    items, task_widths = load_data(data, code_width)
+    items, task_widths = load_data(data, code_width, task_options)
     if hidden is not None:
         full = [items.n_inputs, *_int_list(hidden, ",", "--hidden"), items.n_outputs]
     if full is None and network is None:
@@ -135,6 +140,9 @@ def learn(
             raise BtfsynthError(f"--train {n_train}: DATA has {items.n_items} items")
         items, test = items.take(slice(0, n_train)), items.take(slice(n_train, None))
     display = None if quiet else ProgressDisplay.on(sys.stderr)
+    cold = jit.is_cold()
+    if cold:
+        click.echo(jit.notice(), err=True)
     try:
         result = learn_network(
             items,
@@ -156,6 +164,8 @@ def learn(
     finally:
         if display is not None:
             display.close()
+    if cold and result.iterations:
+        jit.mark_warm()
     result.save(output)
     click.echo(summary(result, output))
     for run in result.runs:

@@ -48,10 +48,15 @@ def given(task_options: dict) -> dict:
     return {"seed": 0, **{key: v for key, v in task_options.items() if v is not None}}
 
 
-def read_source(source: str, task_options: dict) -> TruthTable:
-    """The truth table of a file or task spec; task options on a file are an error."""
+def refuse_on_file(source: str, task_options: dict) -> None:
+    """Task options given with a file instead of a task spec are an error."""
     named = [key for key, value in task_options.items() if value is not None]
     if named and is_table_file(source):
         names = ", ".join(f"--{'task-seed' if k == 'seed' else k}" for k in named)
         raise BtfsynthError(f"{source}: task options ({names}) apply to task specs, not to files")
+
+
+def read_source(source: str, task_options: dict) -> TruthTable:
+    """The truth table of a file or task spec; task options on a file are an error."""
+    refuse_on_file(source, task_options)
     return read_table(source, **given(task_options))

@@ -294,7 +294,7 @@ def test_many_restarts_keep_a_bounded_window_of_work_in_flight():
     assert result.interrupted and not result.solved
     assert {p.restarts for p in seen} == {100_000}
     assert max(p.started - p.done for p in seen) <= 4  # two per worker
-    assert max(p.started for p in seen) < 30 and {p.worker for p in seen} == {1, 2}
+    assert max(p.started for p in seen) < 30 and {p.worker for p in seen} <= {1, 2}
 
 
 def test_unsolved_runs_can_be_exact_and_stop_when_exact_stops_there(tmp_path):
@@ -368,3 +368,13 @@ def test_jobs_are_refused_when_their_states_together_do_not_fit(monkeypatch):
     with pytest.raises(BtfsynthError, match=r"× 2 jobs\), more than the"):
         learn(multiplier(2).table, [4, 4, 4, 4], restarts=2, jobs=2)
     assert learn(multiplier(2).table, [4, 4, 4, 4], max_iter=5, restarts=2, jobs=1).iterations
+
+
+def test_learn_takes_the_task_options_of_its_data(tmp_path):
+    out = tmp_path / "ca.json"
+    args = ["learn", "ca:30:8:1", "--items", "60", "--task-seed", "4", "--train", "20"]
+    result = CliRunner().invoke(main, [*args, "--widths", "8-8", "--max-iter", "20", "-q",
+                                       "-o", str(out)])  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    saved = LearnResult.load(out)
+    assert saved.test_accuracy is not None  # 40 rows held out of the 60 drawn
