@@ -123,15 +123,15 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 def parse_json(text: str, path: str | os.PathLike | None = None) -> object:
     """Parsed JSON; a syntax error is a :class:`FormatError` with its line, and so are
     numbers beyond the range of a double and nesting beyond Python's stack
-    (:func:`btfsynth.limits.json_error`)."""
-    from . import limits
+    (:mod:`btfsynth.jsonfile`)."""
+    from . import jsonfile
 
     try:
-        return json.loads(text, **limits.JSON_HOOKS)
+        return json.loads(text, **jsonfile.HOOKS)
     except json.JSONDecodeError as exc:
         raise FormatError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
-    except (limits.JsonNumberError, RecursionError) as exc:
-        raise limits.json_error(exc, text, path) from None
+    except (jsonfile.JsonNumberError, RecursionError) as exc:
+        raise jsonfile.error(exc, text, path) from None
 
 
 def read_json(path: str | os.PathLike) -> object:

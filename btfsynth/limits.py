@@ -27,14 +27,28 @@ limit                  default     environment variable           what it bounds
                                                                   ``.dat`` items × classes
 =====================  ==========  =============================  ==================================
 
-Memory per signal, measured with tracemalloc while reading (peak during the read / kept by
-the netlist afterwards): binary AIGER about 330 / 150 bytes per AND and 300 / 110 per implicit
-input; BLIF about 700 / 200 bytes per ``.names``; structural Verilog about 900 / 200 bytes per
-assigned bit. So a binary AIGER header declaring the default 2^18 inputs takes about 80 MB
-and 1 s; a netlist file at the default gate cap would need several gigabytes, which only a
-file of hundreds of megabytes can ask for. A truth table takes about ``n + 3m`` bytes per row
-of n inputs and m outputs (plus 40 bytes per minterm a ``-`` cube expands to in a partial
-table), so the table caps hold a file-implied table near 200 MB.
+Memory and time per signal, measured with tracemalloc on a 200 000-AND netlist (peak while
+reading / kept by the netlist afterwards; seconds without tracing, on this 2-core machine):
+
+=================  ===================  ====================  ==============
+format             peak bytes / gate    kept bytes / gate     µs / gate
+=================  ===================  ====================  ==============
+binary AIGER       320                  280                   5
+(implicit input)   320                  150                   3
+ASCII AIGER        800                  300                   13
+BLIF               840                  360                   12
+netlist JSON       960                  340                   14
+Verilog            1 400                360                   26
+=================  ===================  ====================  ==============
+
+So a 28-byte binary AIGER header declaring the default 2^18 inputs reads in under a second and
+about 80 MB, and a 1 KB Verilog file may expand to at most 2^16 + 256 K signals (the worst one
+found, ten 6000-bit vector assignments, takes 4 s and 200 MB through ``btfsynth stats``). A
+file at the default gate cap needs some 5-20 GB: only a file of hundreds of megabytes can ask
+for that.
+A truth table takes about ``n + 3m`` bytes per row of n inputs and m outputs while it is read
+(plus about 50 bytes per minterm a ``-`` cube expands to in a partial table, to put the rows
+in file order), so the table caps hold a table that a file implies near 250 MB.
 
 Complete tables built in memory (tasks such as ``mult:12``, :meth:`TruthTable.complete`) are
 bounded separately by :data:`MAX_COMPLETE_INPUTS`; the caps here are for files.
@@ -42,10 +56,7 @@ bounded separately by :data:`MAX_COMPLETE_INPUTS`; the caps here are for files.
 
 from __future__ import annotations
 
-import math
 import os
-import re
-import sys
 from dataclasses import dataclass
 
 from .errors import BtfsynthError, FormatError
@@ -174,81 +185,3 @@ class Budget:
                 line,
             )
         self.left -= count
-
-
-# -- JSON ---------------------------------------------------------------------------------------
-
-_FLOAT_MAX = sys.float_info.max
-
-
-class JsonNumberError(ValueError):
-    """A JSON number beyond the range of a double: ``Infinity``, ``1e400``, ``10**400`` written
-    out (RFC 8259 §6: such numbers do not survive other JSON tools either). ``NaN`` is read
-    as NaN; each reader refuses it where a number must be finite."""
-
-    def __init__(self, literal: str) -> None:
-        super().__init__(literal)
-        self.literal = literal
-
-
-def _json_constant(literal: str) -> float:
-    if literal == "NaN":
-        return math.nan
-    raise JsonNumberError(literal)
-
-
-def _json_float(literal: str) -> float:
-    value = float(literal)
-    if math.isinf(value):
-        raise JsonNumberError(literal)
-    return value
-
-
-def _json_int(literal: str) -> int:
-    if len(literal) > 310:  # beyond 1.8e308 and the 4300-digit limit of int(): refuse unread
-        raise JsonNumberError(literal)
-    value = int(literal)
-    if abs(value) > _FLOAT_MAX:
-        raise JsonNumberError(literal)
-    return value
-
-
-JSON_HOOKS = {"parse_constant": _json_constant, "parse_float": _json_float, "parse_int": _json_int}
-"""Keyword arguments of :func:`json.loads` that refuse the numbers of :class:`JsonNumberError`
-(costless: the hooks replace the conversions json would make anyway)."""
-
-
-def json_error(exc: Exception, text: str, path) -> FormatError:
-    """The located error for a JSON refusal other than a syntax error: a refused number
-    (:class:`JsonNumberError`) or nesting beyond Python's recursion limit."""
-    if isinstance(exc, JsonNumberError):
-        found = re.search(r"(?<![\w.+-])" + re.escape(exc.literal) + r"(?![\w.])", text)
-        line = text.count("\n", 0, found.start()) + 1 if found else None
-        shown = (
-            exc.literal
-            if len(exc.literal) <= 24
-            else f"{exc.literal[:12]}...({len(exc.literal)} digits)"
-        )
-        return FormatError(
-            f"JSON number {shown} is beyond the range of a double (1.8e308)",
-            path,
-            line,
-        )
-    return FormatError("JSON nested too deeply to read", path, _deepest_line(text))
-
-
-def _deepest_line(text: str) -> int:
-    """The line where the brackets of JSON ``text`` first reach their deepest nesting."""
-    depth = deepest = 0
-    line, at, last = 1, 1, 0
-    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{\]}]', text):
-        char = token.group()
-        if char in ("[", "{"):
-            at += text.count("\n", last, token.start())
-            last = token.start()
-            depth += 1
-            if depth > deepest:
-                deepest, line = depth, at
-        elif char in ("]", "}"):
-            depth -= 1
-    return line

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import limits
+from . import jsonfile, limits
 from .errors import BtfsynthError, FormatError, reading
-from .files import read_json, write_text
+from .files import parse_json, read_text, write_text
 from .truthtable import Seed, TruthTable, rng_from
 
 OUTPUT_KINDS = ("binary", "class")
@@ -259,46 +259,71 @@ class ThresholdNetwork:
         }
 
     @classmethod
-    def from_dict(cls, data: dict, path: str | None = None) -> ThresholdNetwork:
-        """Inverse of :meth:`to_dict`; problems are reported as :class:`FormatError`.
+    def from_dict(
+        cls,
+        data: dict,
+        path: str | None = None,
+        text: str | None = None,
+        at: tuple = (),
+    ) -> ThresholdNetwork:
+        """Inverse of :meth:`to_dict`; problems are reported as :class:`FormatError`, with
+        their line when the JSON ``text`` is given (``at``: where ``data`` sits in it).
 
         The sizes are checked against the caps of :mod:`btfsynth.limits` before anything is
         allocated for them: inputs against ``inputs``, edges against ``gates``, and the BTF
         nodes against the edges (each needs an in-edge).
         """
         if not isinstance(data, dict) or data.get("format") != "btfsynth-network":
-            raise FormatError('not a btfsynth network (missing "format": "btfsynth-network")', path)
+            raise FormatError(
+                'not a btfsynth network (missing "format": "btfsynth-network")',
+                path,
+                jsonfile.locate(text, at),
+            )
+        where: tuple = ()
         try:
-            sizes = [_exact_int(data[key], key) for key in ("nodes", "inputs", "outputs")]
+            sizes = []
+            for key in ("nodes", "inputs", "outputs"):
+                where = (key,)
+                sizes.append(_exact_int(data[key], key))
             nodes, inputs, _ = sizes
+            where = ("inputs",)
+            limits.check("inputs", inputs, "inputs", path, jsonfile.locate(text, at + where))
+            where = ("edges",)
             raw = data["edges"]
             if not isinstance(raw, list):
                 raise BtfsynthError("edges must be a list of [receiving, sending, weight]")
-            limits.check("inputs", inputs, "inputs", path, None)
-            limits.check("edges", len(raw), "gates", path, None)
+            limits.check("edges", len(raw), "gates", path, jsonfile.locate(text, at + where))
             if nodes <= MAX_NODES and nodes - inputs - 1 > len(raw):  # else cls() says why
                 raise BtfsynthError(
                     f"{nodes} nodes and {inputs} inputs make {nodes - inputs - 1} BTF nodes, "
                     f"but there are only {len(raw)} edges (each BTF node needs one)"
                 )
-            if not all(isinstance(e, list) and len(e) == 3 for e in raw):
-                raise BtfsynthError("edges must be a list of [receiving, sending, weight]")
+            for e, edge in enumerate(raw):
+                if not isinstance(edge, list) or len(edge) != 3:
+                    where = ("edges", e)
+                    raise BtfsynthError("an edge must be [receiving, sending, weight]")
             edges = np.asarray(raw, dtype=np.float64).reshape(len(raw), 3)
             ends = edges[:, :2]
-            if not np.all(np.isfinite(ends) & (ends == np.round(ends)) & (np.abs(ends) < 2**53)):
+            fine = np.isfinite(ends) & (ends == np.round(ends)) & (np.abs(ends) < 2**53)
+            if not np.all(fine):
+                where = ("edges", int(np.flatnonzero(~fine.all(axis=1))[0]))
                 raise BtfsynthError("edge node numbers must be integers")
             names = {}
             for key in ("input_names", "output_names"):
+                where = (key,)
                 value = data.get(key, [])
                 if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                     raise BtfsynthError(f"{key} must be a list of strings")
                 names[key] = tuple(value)
+            where = ("metadata",)
             metadata = data.get("metadata", {})
             if not isinstance(metadata, dict):
                 raise BtfsynthError("metadata must be an object")
+            where = ("output_kind",)
             kind = data.get("output_kind", "binary")
             if not isinstance(kind, str):
                 raise BtfsynthError(f"output_kind must be one of {OUTPUT_KINDS}")
+            where = _first_bad_edge(edges, inputs + 1, nodes)
             return cls(
                 *sizes,
                 ends[:, 1].astype(np.int64),
@@ -310,11 +335,16 @@ class ThresholdNetwork:
                 dict(metadata),
             )
         except KeyError as exc:
-            raise FormatError(f"network is missing the key {exc.args[0]!r}", path) from None
+            message = f"network is missing the key {exc.args[0]!r}"
+            where = ()
         except FormatError:
             raise
         except (BtfsynthError, TypeError, ValueError, OverflowError) as exc:
-            raise FormatError(f"bad network: {exc}", path) from None
+            message = f"bad network: {exc}"
+            if where and where[0] == "edges" and len(where) == 2 and "edge" not in str(exc):
+                where = ()  # cls() refused something else than the edge found
+        line = jsonfile.locate(text, at + where) if where else jsonfile.locate(text, at)
+        raise FormatError(message, path, line)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the network as JSON (atomically)."""
@@ -324,13 +354,23 @@ class ThresholdNetwork:
     def load(cls, path: str | os.PathLike) -> ThresholdNetwork:
         """Read a network written by :meth:`save` (or the ``network`` key of a model file)."""
         with reading(path):
-            data = read_json(path)
+            text = read_text(path)
+            data = parse_json(text, path)
+            at: tuple = ()
             is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
             if isinstance(data, dict) and "network" in data and not is_network:
-                data = data["network"]
+                data, at = data["network"], ("network",)
             if not isinstance(data, dict):
-                raise FormatError("expected a JSON object", path, 1)
-            return cls.from_dict(data, os.fspath(path))
+                raise FormatError("expected a JSON object", path, jsonfile.locate(text, at) or 1)
+            return cls.from_dict(data, os.fspath(path), text, at)
+
+
+def _first_bad_edge(edges: np.ndarray, first: int, nodes: int) -> tuple:
+    """``("edges", e)`` for the first edge the constructor will refuse (a weight that is not
+    finite, or ends out of node order), else ``()``: where its error points."""
+    dst, src = edges[:, 0], edges[:, 1]
+    bad = ~np.isfinite(edges[:, 2]) | (dst < first) | (dst >= nodes) | (src < 0) | (src >= dst)
+    return ("edges", int(np.flatnonzero(bad)[0])) if bad.any() else ()
 
 
 def _exact_int(value: object, key: str) -> int:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
-from btfsynth import files, limits
+from btfsynth import files, jsonfile, limits
 from btfsynth.errors import BtfsynthError, FormatError, reading
 from btfsynth.files import read_text, write_text
 from btfsynth.netlist import Gate, Kind, Netlist, Signal
@@ -46,24 +47,27 @@ def netlist_to_dict(netlist: Netlist) -> dict:
     }
 
 
-def netlist_from_dict(data: dict, path: str | os.PathLike | None = None) -> Netlist:
+def netlist_from_dict(
+    data: dict, path: str | os.PathLike | None = None, text: str | None = None
+) -> Netlist:
     """Inverse of :func:`netlist_to_dict`; problems are reported as :class:`FormatError`
-    naming the gate or output at fault. The gate and input counts are checked against the
-    caps of :mod:`btfsynth.limits` first."""
+    naming the gate or output at fault, and its line when the JSON ``text`` is given. The
+    gate and input counts are checked against the caps of :mod:`btfsynth.limits` first."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise FormatError(f'not a btfsynth netlist (missing "format": "{FORMAT}")', path)
+        raise FormatError(f'not a btfsynth netlist (missing "format": "{FORMAT}")', path, 1)
     netlist = Netlist(name=str(data.get("name", "top")))
-    where = "netlist"
+    where: tuple = ()
     try:
         gates, outputs = data["gates"], data["outputs"]
         for key, value in (("gates", gates), ("outputs", outputs)):
+            where = (key,)
             if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
                 raise ValueError(f'"{key}" must be a list of objects')
-        limits.check("gates", len(gates), "gates", path, None)
+        limits.check("gates", len(gates), "gates", path, jsonfile.locate(text, ("gates",)))
         inputs = sum(item.get("kind") == Kind.INPUT.value for item in gates)
-        limits.check("inputs", inputs, "inputs", path, None)
+        limits.check("inputs", inputs, "inputs", path, jsonfile.locate(text, ("gates",)))
         for i, item in enumerate(gates):
-            where = f"gate {i}"
+            where = ("gates", i)
             fanins = tuple(_signal(f) for f in _list(item.get("fanins", []), "fanins"))
             name = item.get("name")
             if name is not None and not isinstance(name, str):
@@ -82,17 +86,31 @@ def netlist_from_dict(data: dict, path: str | os.PathLike | None = None) -> Netl
                 )
             )
         for k, item in enumerate(outputs):
-            where = f"output {k}"
+            where = ("outputs", k)
             signal = Signal(_int(item["gate"], "gate"), _bool(item.get("inverted", False)))
-            netlist.add_output(signal, str(item["name"]))
-        where = "netlist"
+            name = str(item["name"])
+            if not 0 <= signal.gate < len(netlist.gates):
+                raise ValueError(f"output {name} refers to missing gate {signal.gate}")
+            netlist.add_output(signal, name)
+        where = ()
         return netlist.validate()
     except KeyError as exc:
-        raise FormatError(f"{where} is missing the key {exc.args[0]!r:.60}", path) from None
+        message = f"{_describe(where)} is missing the key {exc.args[0]!r:.60}"
     except FormatError:
         raise
     except (BtfsynthError, TypeError, ValueError, OverflowError) as exc:
-        raise FormatError(f"{where}: {exc}", path) from None
+        message = f"{_describe(where)}: {exc}"
+        gate = re.match(r"gate (\d+) ", str(exc))  # Netlist.validate names the gate
+        if not where and gate:
+            where = ("gates", int(gate.group(1)))
+    raise FormatError(message, path, jsonfile.locate(text, where))
+
+
+def _describe(where: tuple) -> str:
+    """``gate 3``, ``output 0``, ``"gates"`` or ``netlist``: what an error is about."""
+    if len(where) == 2:
+        return f"{'gate' if where[0] == 'gates' else 'output'} {where[1]}"
+    return f'"{where[0]}"' if where else "netlist"
 
 
 def _list(value, what: str) -> list:
@@ -127,7 +145,7 @@ def format_json(netlist: Netlist, source: str | None = None) -> str:
 
 
 def parse_json(text: str, path: str | os.PathLike | None = None) -> Netlist:
-    return netlist_from_dict(files.parse_json(text, path), path)
+    return netlist_from_dict(files.parse_json(text, path), path, text)
 
 
 def write_netlist(netlist: Netlist, path: str | os.PathLike, source: str | None = None) -> None:
