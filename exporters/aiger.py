@@ -87,6 +87,11 @@ SYMBOL_KINDS = {"i": "input", "l": "latch", "o": "output", "b": "bad-state prope
 """Symbol table prefixes (AIGER 1.9) and what they name."""
 
 
+def _unsigned(word: str) -> bool:
+    """An unsigned decimal of at most 20 digits (2^64 has 20; longer ones are not literals)."""
+    return word.isascii() and word.isdigit() and len(word) <= 20
+
+
 class _Cursor:
     """Reads the text lines and binary AND section of an AIGER file, counting lines."""
 
@@ -115,8 +120,8 @@ class _Cursor:
 
     def numbers(self, what: str, count: int) -> list[int]:
         words = self.text_line(what).split()
-        if len(words) != count or not all(w.isascii() and w.isdigit() for w in words):
-            raise self.error(f"expected {count} unsigned number(s) for {what}")
+        if len(words) != count or not all(_unsigned(w) for w in words):
+            raise self.error(f"expected {count} unsigned number(s) of up to 20 digits for {what}")
         return [int(w) for w in words]
 
     def delta(self, line: int) -> int:
@@ -148,7 +153,7 @@ def parse_aiger(data: bytes, path: str | os.PathLike | None = None) -> Netlist:
     if not header or header[0] not in ("aag", "aig"):
         raise cur.error("not an AIGER file: the header must start with 'aag' or 'aig'")
     binary = header[0] == "aig"
-    if not 6 <= len(header) <= 10 or not all(w.isascii() and w.isdigit() for w in header[1:]):
+    if not 6 <= len(header) <= 10 or not all(_unsigned(w) for w in header[1:]):
         raise cur.error("the header must be 'aag|aig M I L O A' with unsigned numbers")
     m, n_in, n_latch, n_out, n_and, *extra = (int(w) for w in header[1:])
     if n_latch:
@@ -283,7 +288,7 @@ def _symbols(
             continue
         head, _, name = line.partition(" ")
         kind, index = head[:1], head[1:]
-        if kind not in SYMBOL_KINDS or not (index.isascii() and index.isdigit()) or not name:
+        if kind not in SYMBOL_KINDS or not _unsigned(index) or not name:
             where = f" at byte {at}, after the AND section" if binary else ""
             raise cur.error(f"bad symbol table line {line[:40]!r}{where}")
         if int(index) >= counts.get(kind, 0):

@@ -197,7 +197,7 @@ def parse_blif(text: str, path: str | os.PathLike | None = None) -> Netlist:
         word = tokens[0]
         if not word.startswith("."):
             if names is None:
-                raise error(f"unexpected {word!r} outside a .names cover", line)
+                raise error(f"unexpected {word!r:.60} outside a .names cover", line)
             _cover_line(names, tokens, line, error)
             continue
         finish()
@@ -253,11 +253,11 @@ def _cover_line(names: _Names, tokens: list[str], line: int, error) -> None:
         cube, value = tokens
     else:
         want = "an output value (0 or 1)" if k == 0 else f"a cube of {k} characters and a value"
-        raise error(f"cover line {' '.join(tokens)!r}: expected {want}", line)
+        raise error(f"cover line {' '.join(tokens)!r:.60}: expected {want}", line)
     if len(cube) != k or set(cube) - set("01-"):
-        raise error(f"cube {cube!r} does not match the {k} inputs of {names.output}", line)
+        raise error(f"cube {cube!r:.60} does not match the {k} inputs of {names.output}", line)
     if value not in ("0", "1"):
-        raise error(f"output value {value!r} must be 0 or 1", line)
+        raise error(f"output value {value!r:.60} must be 0 or 1", line)
     onset = value == "1"
     if names.onset is not None and names.onset != onset:
         raise error(f"cover of {names.output} mixes on-set and off-set lines", line)

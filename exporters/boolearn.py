@@ -79,7 +79,7 @@ class _Tokens:
         try:
             value = int(word)
         except ValueError:
-            raise self.error(f"{what} must be an integer, not {word!r}", i) from None
+            raise self.error(f"{what} must be an integer, not {word!r:.60}", i) from None
         if value < minimum:
             raise self.error(f"{what} must be at least {minimum}, not {value}", i)
         return value
@@ -93,7 +93,8 @@ class _Tokens:
             )
         if have > count:
             raise self.error(
-                f"unexpected {self.words[start + count]!r} after the last of the {count} {what}",
+                f"unexpected {self.words[start + count]!r:.60} after the last of the {count} "
+                f"{what}",
                 start + count,
             )
         words = self.words[start:]
@@ -108,7 +109,7 @@ class _Tokens:
                 except ValueError:
                     ok = False
                 if not ok:
-                    raise self.error(f"{word!r} is not a finite number", start + i)
+                    raise self.error(f"{word!r:.60} is not a finite number", start + i)
         return values
 
 
@@ -158,7 +159,7 @@ def parse_dat(text: str, path: str | os.PathLike | None = None, code_width: int 
         where = np.argwhere(bad)
         if len(where):
             i = 5 + int(where[0][0]) * per_item + first + int(where[0][1])
-            raise tok.error(f"item {int(where[0][0]) + 1}: {tok.words[i]!r} {message}", i)
+            raise tok.error(f"item {int(where[0][0]) + 1}: {tok.words[i]!r:.60} {message}", i)
 
     inputs, labels = values[:, :n_in], values[:, n_in:]
     if input_kind == "binary":
@@ -309,7 +310,7 @@ def parse_widths(text: str, path: str | os.PathLike | None = None) -> list[int]:
         limits.check("edges", edges, "gates", path, tok.line(1 + i))
     if len(tok.words) > layers + 2:
         raise tok.error(
-            f"unexpected {tok.words[layers + 2]!r} after the {layers + 1} widths of "
+            f"unexpected {tok.words[layers + 2]!r:.60} after the {layers + 1} widths of "
             f"{layers} layers",
             layers + 2,
         )
@@ -358,7 +359,7 @@ def parse_network(text: str, path: str | os.PathLike | None = None) -> Threshold
     table = tok.numbers(4, 3 * edges, "edge values (3 per edge)").reshape(edges, 3)
     dst, src = table[:, 0], table[:, 1]
     problems = (
-        (np.c_[dst != np.round(dst), src != np.round(src)], "{word!r} is not a node number"),
+        (np.c_[dst != np.round(dst), src != np.round(src)], "{word!r:.60} is not a node number"),
         (
             np.c_[(dst < innodes) | (dst >= nodes), np.zeros(edges, bool)],
             f"receiving node {{word}} is not a BTF node ({innodes}..{nodes - 1})",

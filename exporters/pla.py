@@ -128,7 +128,7 @@ def _names(args: list[str], word: str, path, line: int) -> tuple[str, ...]:
     seen: set[str] = set()
     for name in args:
         if name in seen:
-            raise FormatError(f"duplicate name {name!r} in {word}", path, line)
+            raise FormatError(f"duplicate name {name!r:.60} in {word}", path, line)
         seen.add(name)
     return tuple(args)
 
@@ -154,7 +154,7 @@ def _directive(pla: _Pla, word: str, args: list[str], path, line: int) -> None:
             raise FormatError(".type must come before the first cube", path, line)
         if len(args) != 1 or args[0] not in TYPES:
             raise FormatError(
-                f".type must be one of {', '.join(TYPES)}, not {' '.join(args)!r}", path, line
+                f".type must be one of {', '.join(TYPES)}, not {' '.join(args)!r:.60}", path, line
             )
         pla.kind = args[0]
     elif key == "name":
@@ -173,7 +173,7 @@ def _directive(pla: _Pla, word: str, args: list[str], path, line: int) -> None:
     elif key in _UNSUPPORTED:
         raise FormatError(f"{word} ({_UNSUPPORTED[key]}) is not supported", path, line)
     else:
-        raise FormatError(f"unknown directive {word!r}", path, line)
+        raise FormatError(f"unknown directive {word!r:.60}", path, line)
     pla.lines[key] = line
 
 

@@ -896,7 +896,7 @@ def parse_verilog(text: str, path: str | os.PathLike | None = None) -> Netlist:
         raise parser.error("nested too deeply to read") from None
     while parser.text:
         if parser.text != "module":
-            raise parser.error(f"unexpected {parser.text!r} after endmodule")
+            raise parser.error(f"unexpected {parser.text!r:.60} after endmodule")
         while parser.text and not parser.accept("endmodule"):
             parser.next()
     return netlist
