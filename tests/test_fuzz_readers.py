@@ -1,8 +1,9 @@
 """Fuzzing every reader: a mutated seed file (byte flips, truncation, huge numbers, repeated,
 dropped and spliced lines, junk tokens, deep nesting) reads as a valid result or fails with
 one :class:`BtfsynthError` line naming the file; nothing else, and quickly and in little
-memory. The corpus and mutations are those of benchmarks/fuzz_readers.py, which runs the same
-checks on 10 000 files; here hypothesis draws them, a few dozen per reader."""
+memory. The corpus and mutations are benchmarks/fuzz_corpus.py's, which
+benchmarks/fuzz_readers.py runs the same checks on for 10 000 files; here hypothesis draws
+them, a few dozen per reader."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import fuzz_corpus  # noqa: E402
 import fuzz_readers  # noqa: E402
 
-SEEDS = fuzz_readers.seeds(random.Random(0), per_kind=4)
+SEEDS = fuzz_corpus.seeds(random.Random(0), per_kind=4)
 MB = 1 << 20
 
 
@@ -40,7 +42,7 @@ def check_read(kind: str, path: Path) -> None:
     assert peak < 500 * MB
 
 
-@pytest.mark.parametrize("kind", sorted(fuzz_readers.READERS))
+@pytest.mark.parametrize("kind", sorted(fuzz_corpus.READERS))
 @settings(
     max_examples=60,
     deadline=None,
@@ -51,13 +53,13 @@ def test_mutated_files_read_or_give_one_located_error(tmp_path, kind, data):
     pool = SEEDS[kind]
     seed = data.draw(st.sampled_from(pool), label="seed file")
     rng = data.draw(st.randoms(use_true_random=False), label="mutations")
-    path = tmp_path / f"fuzz{fuzz_readers.READERS[kind][0]}"
-    path.write_bytes(fuzz_readers.mutate(seed, rng, kind, pool))
+    path = tmp_path / f"fuzz{fuzz_corpus.READERS[kind][0]}"
+    path.write_bytes(fuzz_corpus.mutate(seed, rng, kind, pool))
     check_read(kind, path)
 
 
 def test_every_reader_has_seeds():
-    assert all(len(SEEDS[kind]) >= 4 for kind in fuzz_readers.READERS)
+    assert all(len(SEEDS[kind]) >= 4 for kind in fuzz_corpus.READERS)
 
 
 def test_hostile_headers_in_child_processes_stay_within_time_and_memory(tmp_path):
@@ -65,8 +67,8 @@ def test_hostile_headers_in_child_processes_stay_within_time_and_memory(tmp_path
     resident memory measured: no traceback, nothing over 10 s or 500 MB, every error naming
     the file on one line."""
     files, sizes = [], []
-    for k, (kind, data) in enumerate(fuzz_readers.hostile()):
-        path = tmp_path / f"{k:02d}-{kind}{fuzz_readers.READERS[kind][0]}"
+    for k, (kind, data) in enumerate(fuzz_corpus.hostile()):
+        path = tmp_path / f"{k:02d}-{kind}{fuzz_corpus.READERS[kind][0]}"
         path.write_bytes(data)
         files.append((kind, str(path)))
         sizes.append(len(data))
