@@ -19,7 +19,8 @@ import numpy as np
 
 from .dataset import Dataset
 from .errors import BtfsynthError, FormatError
-from .files import read_json, write_text
+from .files import parse_json, read_text, write_text
+from .jsonfile import locate
 from .network import ThresholdNetwork
 from .rrr.restarts import search_restarts
 from .rrr.snap import snap
@@ -87,15 +88,18 @@ class LearnResult:
         write_text(path, json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
 
     @classmethod
-    def from_dict(cls, data: dict, path: str | None = None) -> LearnResult:
+    def from_dict(cls, data: dict, path: str | None = None, text: str | None = None) -> LearnResult:
+        """Inverse of :meth:`to_dict`; errors carry their line when the JSON ``text`` is given."""
         if not isinstance(data, dict) or data.get("format") != "btfsynth-learn-result":
-            raise FormatError("not a btfsynth learn result", path)
+            raise FormatError("not a btfsynth learn result", path, locate(text, ()))
         try:
             train_accuracy = float(data["train_accuracy"])
             test_accuracy = data["test_accuracy"]
             return cls(
-                network=ThresholdNetwork.from_dict(data["network"], path),
-                raw_network=ThresholdNetwork.from_dict(data["raw_network"], path),
+                network=ThresholdNetwork.from_dict(data["network"], path, text, ("network",)),
+                raw_network=ThresholdNetwork.from_dict(
+                    data["raw_network"], path, text, ("raw_network",)
+                ),
                 solved=bool(data["solved"]),
                 iterations=int(data["iterations"]),
                 seconds=float(data["seconds"]),
@@ -111,13 +115,17 @@ class LearnResult:
                 exact_on_train=bool(data.get("exact_on_train", train_accuracy == 1.0)),
             )
         except KeyError as exc:
-            raise FormatError(f"learn result is missing the key {exc.args[0]!r}", path) from None
+            line = locate(text, ())
+            raise FormatError(
+                f"learn result is missing the key {exc.args[0]!r}", path, line
+            ) from None
         except (TypeError, ValueError) as exc:
-            raise FormatError(f"bad learn result: {exc}", path) from None
+            raise FormatError(f"bad learn result: {exc}", path, locate(text, ())) from None
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> LearnResult:
-        return cls.from_dict(read_json(path), os.fspath(path))
+        text = read_text(path)
+        return cls.from_dict(parse_json(text, path), os.fspath(path), text)
 
 
 def as_dataset(data: TruthTable | Dataset, what: str = "training data") -> Dataset:

@@ -378,3 +378,20 @@ def test_learn_takes_the_task_options_of_its_data(tmp_path):
     assert result.exit_code in (0, 1), result.output
     saved = LearnResult.load(out)
     assert saved.test_accuracy is not None  # 40 rows held out of the 60 drawn
+
+
+def test_a_bad_learn_result_file_names_the_file_and_the_line(tmp_path):
+    result = learn(multiplier(2).table, [4, 4, 4, 4], max_iter=5)
+    path = tmp_path / "r.json"
+    result.save(path)
+    data = json.loads(path.read_text())
+    data["raw_network"]["edges"][3][2] = "heavy"
+    text = json.dumps(data, indent=1)
+    path.write_text(text)
+    rows = text.splitlines()
+    raw = next(k for k, row in enumerate(rows, 1) if '"raw_network"' in row)
+    heavy = next(k for k, row in enumerate(rows, 1) if "heavy" in row)
+    with pytest.raises(FormatError, match=r"r\.json:(\d+): .*'heavy'") as error:
+        LearnResult.load(path)
+    line = int(str(error.value).split("r.json:")[1].split(":")[0])
+    assert raw < line <= heavy  # in the raw network's edges
