@@ -65,12 +65,11 @@ def verify(
     position with a warning. Don't-care outputs are skipped. Exit 0 when all rows agree, 1
     otherwise.
     """
-    report = verify_table(
-        load_circuit(netlist),
-        read_source(table, task_options),
-        _match_option(by_position),
-        counterexamples,
-    )
+    circuit, rows = load_circuit(netlist), read_source(table, task_options)
+    try:
+        report = verify_table(circuit, rows, _match_option(by_position), counterexamples)
+    except BtfsynthError as exc:  # the two files do not match: say which files
+        raise BtfsynthError(f"{netlist} against {table}: {exc}") from None
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     click.echo(report.summary())

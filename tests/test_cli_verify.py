@@ -164,3 +164,10 @@ def test_verify_takes_the_task_options_of_its_table(files):
     assert_one_line_error(result, "task 'adder:1' does not take items")
     result = run("verify", files["good"], files["table"], "--task-seed", "1")
     assert_one_line_error(result, "fa.pla: task options (--task-seed) apply to task specs")
+
+
+def test_a_circuit_and_table_of_other_shapes_name_both_files(files, tmp_path):
+    table = tmp_path / "one.pla"
+    write_table(TruthTable(all_input_rows(3), np.zeros((8, 1), dtype=np.uint8)), table)
+    result = run("verify", files["good"], str(table))
+    assert_one_line_error(result, "good.blif against", "one.pla: the circuit has 2 outputs")
