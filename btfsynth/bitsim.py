@@ -32,9 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -443,43 +441,16 @@ def run_words(
     return out
 
 
-class Progress:
-    """A one-line progress bar on stderr, drawn only on a terminal and for checks that last."""
-
-    def __init__(self, total: int, label: str, enabled: bool | None = None):
-        self.total = max(total, 1)
-        self.label = label
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self.start = self.last = time.monotonic()
-        self.drawn = False
-
-    def update(self, done: int) -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self.last < 0.2 or now - self.start < 0.5:
-            return
-        self.last = now
-        frac = done / self.total
-        bar = "#" * int(30 * frac)
-        eta = (now - self.start) * (1 - frac) / frac if frac > 0 else float("nan")
-        sys.stderr.write(f"\r{self.label} [{bar:<30}] {100 * frac:5.1f}%  eta {eta:6.0f} s")
-        sys.stderr.flush()
-        self.drawn = True
-
-    def close(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\r" + " " * 72 + "\r")
-            sys.stderr.flush()
-
-
 def iter_chunks(
     program: Program,
     planes: np.ndarray | None = None,
     n_words: int | None = None,
-    progress: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
     threads: int | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(word0, output planes)`` chunk by chunk over the input planes, or over all 2^n
-    rows (``planes`` None); between chunks Ctrl-C is honoured and the progress bar drawn.
+    rows (``planes`` None); between chunks Ctrl-C is honoured and ``progress(done, total)`` is
+    called with the operation·words done so far and in all.
     Bits past the last row (when 2^n < 64) are not defined: mask them with :func:`valid_mask`."""
     if planes is None:
         n = program.n_inputs
@@ -489,14 +460,12 @@ def iter_chunks(
     else:
         total = planes.shape[1] if n_words is None else n_words
     step = program.chunk_words()
-    bar = Progress(total * max(program.n_ops, 1), "evaluating", progress)
-    try:
-        for word0 in range(0, total, step):
-            count = min(step, total - word0)
-            yield word0, run_words(program, word0, count, planes, threads)
-            bar.update((word0 + count) * max(program.n_ops, 1))
-    finally:
-        bar.close()
+    ops = max(program.n_ops, 1)
+    for word0 in range(0, total, step):
+        count = min(step, total - word0)
+        yield word0, run_words(program, word0, count, planes, threads)
+        if progress is not None:
+            progress((word0 + count) * ops, total * ops)
 
 
 def evaluate_packed(circuit: Circuit, planes: np.ndarray, threads: int | None = None) -> np.ndarray:
@@ -504,7 +473,7 @@ def evaluate_packed(circuit: Circuit, planes: np.ndarray, threads: int | None = 
     program = as_program(circuit)
     planes = np.ascontiguousarray(planes, dtype=np.uint64)
     out = np.empty((program.n_outputs, planes.shape[1]), dtype=np.uint64)
-    for word0, chunk in iter_chunks(program, planes, threads=threads, progress=False):
+    for word0, chunk in iter_chunks(program, planes, threads=threads):
         out[:, word0 : word0 + chunk.shape[1]] = chunk
     return out
 

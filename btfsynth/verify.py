@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,7 +157,7 @@ def verify(
     table: TruthTable,
     by_position: bool | None = None,
     max_counterexamples: int = 10,
-    progress: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> VerifyReport:
     """Check a circuit on every row of ``table``; don't-care outputs are skipped.
 
@@ -365,7 +366,7 @@ def equivalent(
     time_limit: float | None = None,
     random_patterns: int = RANDOM_PATTERNS,
     seed=0,
-    progress: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EquivalenceResult:
     """Decide whether ``a`` and ``b`` compute the same outputs (see the module docstring)."""
     a, b = _as_netlist(a), _as_netlist(b)

@@ -1,10 +1,14 @@
-"""The learner's progress on stderr: redrawn in place on a terminal, plain lines elsewhere.
+"""Progress on stderr: the learner's (redrawn in place on a terminal, plain lines elsewhere)
+and the evaluator's (a bar on a terminal, nothing elsewhere).
 
 btfsynth.learn passes :class:`~btfsynth.rrr.solve.Progress` data after every block of
 iterations of every run (from this process or from worker processes); this module alone turns
 them into text. On a terminal a header line (restarts done, solved, best gap, elapsed) and one
 line per worker are redrawn at most every :data:`REDRAW_SECONDS`; on a pipe or file one plain
 line is written at most every :data:`PLAIN_SECONDS`, so that logs stay short.
+
+:class:`Bar` draws the evaluator's ``progress(done, total)`` calls (btfsynth.bitsim) for the
+checks of ``verify`` and ``equiv`` that last more than half a second.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from btfsynth.rrr.solve import Progress
 
 REDRAW_SECONDS = 0.1
 PLAIN_SECONDS = 5.0
+BAR_AFTER = 0.5
 
 
 def rate_text(rate: float) -> str:
@@ -118,4 +123,38 @@ class ProgressDisplay:
         if self.tty and self.latest is not None:
             self.redraw()
             self.stream.write("\n")
+            self.stream.flush()
+
+
+@dataclass
+class Bar:
+    """A one-line progress bar for ``progress(done, total)`` callbacks, drawn only on a
+    terminal and once the work has lasted :data:`BAR_AFTER` seconds; :meth:`close` clears it."""
+
+    stream: TextIO
+    label: str = "evaluating"
+    enabled: bool = True
+    start: float = field(default_factory=time.monotonic)
+    last: float = 0.0
+    drawn: bool = False
+
+    @classmethod
+    def on(cls, stream: TextIO, label: str = "evaluating") -> Bar:
+        return cls(stream, label, stream.isatty())
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.last < REDRAW_SECONDS or now - self.start < BAR_AFTER:
+            return
+        self.last = now
+        frac = done / max(total, 1)
+        eta = (now - self.start) * (1 - frac) / frac if frac > 0 else math.nan
+        bar = "#" * int(30 * frac)
+        self.stream.write(f"\r{self.label} [{bar:<30}] {100 * frac:5.1f}%  eta {eta:6.0f} s")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * 72 + "\r")
             self.stream.flush()

@@ -17,6 +17,7 @@ import numpy as np
 
 from btfsynth import bitsim
 from btfsynth.cli.options import read_source, task_options
+from btfsynth.cli.progress import Bar
 from btfsynth.errors import BtfsynthError, FormatError
 from btfsynth.exporters import read_netlist
 from btfsynth.files import read_json, read_text
@@ -66,10 +67,13 @@ def verify(
     otherwise.
     """
     circuit, rows = load_circuit(netlist), read_source(table, task_options)
+    bar = Bar.on(sys.stderr)
     try:
-        report = verify_table(circuit, rows, _match_option(by_position), counterexamples)
+        report = verify_table(circuit, rows, _match_option(by_position), counterexamples, bar)
     except BtfsynthError as exc:  # the two files do not match: say which files
         raise BtfsynthError(f"{netlist} against {table}: {exc}") from None
+    finally:
+        bar.close()
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     click.echo(report.summary())
@@ -94,7 +98,13 @@ def equiv(a: str, b: str, by_position: bool, time_limit: float | None, patterns:
     """
     if time_limit is not None and not (0 < time_limit < math.inf):
         raise BtfsynthError(f"--time-limit must be a positive number of seconds, not {time_limit}")
-    result = equivalent(load_circuit(a), load_circuit(b), by_position, time_limit, patterns, seed)
+    bar = Bar.on(sys.stderr)
+    try:
+        result = equivalent(
+            load_circuit(a), load_circuit(b), by_position, time_limit, patterns, seed, bar
+        )
+    finally:
+        bar.close()
     click.echo(result.summary())
     sys.exit(EXIT_CODES[result.status])
 

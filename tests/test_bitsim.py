@@ -59,7 +59,7 @@ def netlists(draw, max_inputs: int = 7, max_gates: int = 25) -> Netlist:
 def exhaustive_kernel(nl: Netlist) -> np.ndarray:
     """All 2^n rows through the kernel's on-the-fly input generation."""
     program = bitsim.compile_netlist(nl)
-    chunks = [out for _, out in bitsim.iter_chunks(program, progress=False)]
+    chunks = [out for _, out in bitsim.iter_chunks(program)]
     return unpack_bits(np.concatenate(chunks, axis=1), 1 << nl.n_inputs)
 
 
@@ -133,7 +133,7 @@ def test_many_chunks_and_partial_blocks(monkeypatch):
     assert program.chunk_words() < planes.shape[1]
     for threads in (1, 2):
         assert np.array_equal(bitsim.evaluate_packed(program, planes, threads=threads), want)
-    chunks = list(bitsim.iter_chunks(program, progress=False))
+    chunks = list(bitsim.iter_chunks(program))
     assert len(chunks) > 1
     got = np.concatenate([c for _, c in chunks], axis=1)
     assert np.array_equal(got, bitsim.evaluate_packed_numpy(nl, bitsim.exhaustive_planes(13)))
@@ -152,7 +152,7 @@ def test_exhaustive_inputs_are_generated_not_stored():
     nl.add_output(nl.add_gate(Kind.AND, ins[18:]), "top6")  # the 6 lowest row bits
     program = bitsim.compile_netlist(nl)
     odd = top = 0
-    for _, out in bitsim.iter_chunks(program, progress=False):
+    for _, out in bitsim.iter_chunks(program):
         assert out.nbytes <= bitsim.CHUNK_OUT_BYTES
         odd += bitsim.popcount(out[0])
         top += bitsim.popcount(out[1])
@@ -234,16 +234,9 @@ def test_class_networks_are_refused():
         bitsim.network_to_netlist(net)
 
 
-def test_progress_bar_draws_and_clears(capsys):
-    bar = bitsim.Progress(200, "evaluating", enabled=True)
-    bar.start -= 1.0  # as if the check had been running for a second
-    bar.last -= 1.0
-    bar.update(50)
-    drawn = capsys.readouterr().err
-    assert "evaluating" in drawn and "25.0%" in drawn
-    bar.close()
-    assert capsys.readouterr().err.strip() == ""
-    quiet = bitsim.Progress(200, "evaluating", enabled=False)
-    quiet.start -= 1.0
-    quiet.update(50)
-    assert capsys.readouterr().err == ""
+def test_progress_is_reported_through_the_callback():
+    program = bitsim.compile_netlist(random_and_xor_netlist(12, 40, seed=2))
+    calls = []
+    list(bitsim.iter_chunks(program, progress=lambda done, total: calls.append((done, total))))
+    assert calls and calls[-1][0] == calls[-1][1]
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)

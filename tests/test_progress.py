@@ -80,3 +80,21 @@ def test_a_terminal_gets_one_block_redrawn_in_place(monkeypatch):
 def test_short_numbers():
     assert rate_text(950) == "950 it/s" and rate_text(1.25e6) == "1.2M it/s"
     assert seconds_text(12.34) == "12.3 s" and seconds_text(3725) == "1h02m"
+
+
+def test_the_evaluation_bar_draws_on_a_terminal_and_clears():
+    import io
+
+    from btfsynth.cli.progress import Bar
+
+    stream = io.StringIO()
+    bar = Bar(stream, enabled=True)
+    bar.start -= 1.0  # as if the check had been running for a second
+    bar(50, 200)
+    assert "evaluating" in stream.getvalue() and "25.0%" in stream.getvalue()
+    bar.close()
+    assert stream.getvalue().endswith("\r" + " " * 72 + "\r")
+    quiet = Bar(io.StringIO(), enabled=False)
+    quiet.start -= 1.0
+    quiet(50, 200)
+    assert quiet.stream.getvalue() == ""
