@@ -16,9 +16,9 @@ import subprocess
 
 import click
 
-from btfsynth.cli.verify import is_model, read_json
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import is_table_file, read_netlist, read_table
+from btfsynth.exporters.sources import is_model_file
 from btfsynth.files import check_output, write_bytes
 from btfsynth.netlist import Netlist
 from btfsynth.truthtable import TruthTable
@@ -43,13 +43,8 @@ INSTALL_DOT = (
 
 def load_source(path: str) -> Netlist:
     """A netlist file, or the compiled netlist of a model JSON."""
-    if os.path.splitext(path)[1].lower() != ".json":
+    if not is_model_file(path):
         return read_netlist(path)
-    data = read_json(path)
-    if not is_model(data):
-        from btfsynth.exporters.netjson import netlist_from_dict
-
-        return netlist_from_dict(data, path)
     try:
         from btfsynth.compile import compile_network
     except ImportError:

@@ -13,10 +13,10 @@ from btfsynth.cli.progress import ProgressDisplay
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import boolearn, read_table
+from btfsynth.exporters.sources import read_network
 from btfsynth.files import check_output
 from btfsynth.learn import LearnResult
 from btfsynth.learn import learn as learn_network
-from btfsynth.network import ThresholdNetwork
 from btfsynth.tasks import from_spec
 
 
@@ -39,12 +39,6 @@ def load_data(source: str, code_width: int, task_options: dict) -> tuple[Dataset
         return Dataset.from_table(read_table(source)), None
     task = from_spec(source, **given(task_options))
     return task.dataset, task.widths
-
-
-def load_network(path: str) -> ThresholdNetwork:
-    if path.lower().endswith(".json"):
-        return ThresholdNetwork.load(path)
-    return boolearn.read_network(path)
 
 
 @click.command()
@@ -124,7 +118,7 @@ def learn(
     if sum(x is not None for x in (hidden, widths, net_file)) > 1:
         raise BtfsynthError("give at most one of --hidden, --widths and --net")
     check_output(output, tuple(x for x in (data, net_file) if x))
-    network = load_network(net_file) if net_file else None
+    network = read_network(net_file) if net_file else None
     full = _int_list(widths, "-", "--widths") if widths else None
     code_width = network.n_inputs if network else (full[0] if full else 0)
     items, task_widths = load_data(data, code_width, task_options)

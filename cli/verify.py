@@ -9,7 +9,6 @@ out of time.
 from __future__ import annotations
 
 import math
-import os
 import sys
 
 import click
@@ -19,31 +18,12 @@ from btfsynth import bitsim
 from btfsynth.cli.options import read_source, task_options
 from btfsynth.cli.progress import Bar
 from btfsynth.errors import BtfsynthError, FormatError
-from btfsynth.exporters import read_netlist
-from btfsynth.files import read_json, read_text
-from btfsynth.netlist import Netlist
-from btfsynth.network import ThresholdNetwork
+from btfsynth.exporters.sources import read_circuit
+from btfsynth.files import read_text
 from btfsynth.verify import equivalent
 from btfsynth.verify import verify as verify_table
 
 EXIT_CODES = {"equivalent": 0, "different": 1, "unknown": 3}
-
-
-MODEL_FORMATS = ("btfsynth-network", "btfsynth-learn-result")
-
-
-def is_model(data: object) -> bool:
-    """True for a learned model: a network JSON, a learner result, or a bare ``network`` key."""
-    return isinstance(data, dict) and (
-        data.get("format") in MODEL_FORMATS or ("network" in data and "format" not in data)
-    )
-
-
-def load_circuit(path: str) -> Netlist | ThresholdNetwork:
-    """A netlist by extension, or a threshold network from a model JSON."""
-    if os.path.splitext(path)[1].lower() == ".json" and is_model(read_json(path)):
-        return ThresholdNetwork.load(path)
-    return read_netlist(path)
 
 
 def _match_option(by_position: bool) -> bool | None:
@@ -66,7 +46,7 @@ def verify(
     position with a warning. Don't-care outputs are skipped. Exit 0 when all rows agree, 1
     otherwise.
     """
-    circuit, rows = load_circuit(netlist), read_source(table, task_options)
+    circuit, rows = read_circuit(netlist), read_source(table, task_options)
     bar = Bar.on(sys.stderr)
     try:
         report = verify_table(circuit, rows, _match_option(by_position), counterexamples, bar)
@@ -101,7 +81,7 @@ def equiv(a: str, b: str, by_position: bool, time_limit: float | None, patterns:
     bar = Bar.on(sys.stderr)
     try:
         result = equivalent(
-            load_circuit(a), load_circuit(b), by_position, time_limit, patterns, seed, bar
+            read_circuit(a), read_circuit(b), by_position, time_limit, patterns, seed, bar
         )
     finally:
         bar.close()
@@ -134,7 +114,7 @@ def eval_(netlist: str, inputs: tuple[str, ...], rows_file: str | None) -> None:
     Bits are in the circuit's input order (first input first), e.g. --input 0110. A circuit
     without inputs is evaluated once when no rows are given.
     """
-    circuit = load_circuit(netlist)
+    circuit = read_circuit(netlist)
     program = bitsim.as_program(circuit)
     lines = [("--input", k + 1, text, False) for k, text in enumerate(inputs)]
     if rows_file is not None:
