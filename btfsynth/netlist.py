@@ -2,25 +2,12 @@
 
 A :class:`Netlist` is a list of :class:`Gate` objects; a gate refers to earlier gates through
 :class:`Signal` (gate index, inverted). INPUT gates, in list order, are the primary inputs;
-``outputs`` are signals with names. Gate kinds and their meaning on 0/1 values (after each
-fan-in's inversion flag is applied):
-
-=========  =====================================================================
-CONST0/1   constant 0 / 1, no fan-ins
-INPUT      a primary input (``name`` is the input name), no fan-ins
-BUF, NOT   one fan-in, copied / complemented
-AND, OR    one or more fan-ins
-XOR        one or more fan-ins, 1 when an odd number of them is 1
-MAJ        an odd number of fan-ins, 1 when more than half of them are 1
-THRESHOLD  integer ``weights``: 1 when ``sum(w_i * v_i) >= threshold``
-SOP        ``cover`` of cubes over the fan-ins ('0', '1', '-'); ``onset`` True: 1 when some
-           cube matches; False: the cover lists the off-set (BLIF ``.names`` with output 0)
-=========  =====================================================================
+``outputs`` are signals with names. What each gate :class:`Kind` computes, and the fan-ins it
+takes, is stated once, in :mod:`btfsynth.gates`.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -29,23 +16,9 @@ import networkx as nx
 import numpy as np
 
 from .errors import BtfsynthError, first_duplicate
+from .gates import LEAF_KINDS, Kind, arity_problem
 
-
-class Kind(enum.Enum):
-    CONST0 = "const0"
-    CONST1 = "const1"
-    INPUT = "input"
-    BUF = "buf"
-    NOT = "not"
-    AND = "and"
-    OR = "or"
-    XOR = "xor"
-    MAJ = "maj"
-    THRESHOLD = "threshold"
-    SOP = "sop"
-
-
-LEAF_KINDS = frozenset({Kind.CONST0, Kind.CONST1, Kind.INPUT})
+__all__ = ["LEAF_KINDS", "Gate", "Kind", "Netlist", "NetlistError", "Signal"]
 
 
 class Signal(NamedTuple):
@@ -154,20 +127,9 @@ class Netlist:
             for f in g.fanins:
                 if not 0 <= f.gate < i:
                     raise NetlistError(f"{where} refers to gate {f.gate}: not before it (cycle?)")
-            if g.kind in LEAF_KINDS and k:
-                raise NetlistError(f"{where} must have no fan-ins")
-            if g.kind in (Kind.BUF, Kind.NOT) and k != 1:
-                raise NetlistError(f"{where} must have exactly one fan-in, not {k}")
-            if g.kind in (Kind.AND, Kind.OR, Kind.XOR) and k < 1:
-                raise NetlistError(f"{where} needs at least one fan-in")
-            if g.kind is Kind.MAJ and k % 2 == 0:
-                raise NetlistError(f"{where} needs an odd number of fan-ins, not {k}")
-            if g.kind is Kind.THRESHOLD and len(g.weights) != k:
-                raise NetlistError(f"{where} has {len(g.weights)} weights for {k} fan-ins")
-            if g.kind is Kind.SOP:
-                for cube in g.cover:
-                    if len(cube) != k or set(cube) - set("01-"):
-                        raise NetlistError(f"{where} has cube {cube!r} for {k} fan-ins")
+            problem = arity_problem(g, k)
+            if problem:
+                raise NetlistError(f"{where} {problem}")
         for name, out in zip(self.output_names, self.outputs):
             if not 0 <= out.gate < len(self.gates):
                 raise NetlistError(f"output {name} refers to missing gate {out.gate}")
