@@ -355,14 +355,19 @@ class ThresholdNetwork:
         """Read a network written by :meth:`save` (or the ``network`` key of a model file)."""
         with reading(path):
             text = read_text(path)
-            data = parse_json(text, path)
-            at: tuple = ()
-            is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
-            if isinstance(data, dict) and "network" in data and not is_network:
-                data, at = data["network"], ("network",)
-            if not isinstance(data, dict):
-                raise FormatError("expected a JSON object", path, jsonfile.locate(text, at) or 1)
-            return cls.from_dict(data, os.fspath(path), text, at)
+            return cls.from_json(parse_json(text, path), os.fspath(path), text)
+
+    @classmethod
+    def from_json(cls, data: object, path: str | None = None, text: str | None = None):
+        """The network of parsed model JSON: a network, or the ``network`` key of a learner
+        result (``text``, when given, locates errors)."""
+        at: tuple = ()
+        is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
+        if isinstance(data, dict) and "network" in data and not is_network:
+            data, at = data["network"], ("network",)
+        if not isinstance(data, dict):
+            raise FormatError("expected a JSON object", path, jsonfile.locate(text, at) or 1)
+        return cls.from_dict(data, path, text, at)
 
 
 def _first_bad_edge(edges: np.ndarray, first: int, nodes: int) -> tuple:

@@ -17,8 +17,8 @@ import subprocess
 import click
 
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters import is_table_file, read_netlist, read_table
-from btfsynth.exporters.sources import is_model_file
+from btfsynth.exporters import is_table_file, read_table
+from btfsynth.exporters.sources import read_circuit
 from btfsynth.files import check_output, write_bytes
 from btfsynth.netlist import Netlist
 from btfsynth.truthtable import TruthTable
@@ -43,8 +43,9 @@ INSTALL_DOT = (
 
 def load_source(path: str) -> Netlist:
     """A netlist file, or the compiled netlist of a model JSON."""
-    if not is_model_file(path):
-        return read_netlist(path)
+    circuit = read_circuit(path)
+    if isinstance(circuit, Netlist):
+        return circuit
     try:
         from btfsynth.compile import compile_network
     except ImportError:
@@ -52,9 +53,7 @@ def load_source(path: str) -> Netlist:
             f"{path} is a model: exporting it needs the compiler (btfsynth.compile), which this "
             "installation lacks; compile it elsewhere with 'btfsynth compile'"
         ) from None
-    from btfsynth.network import ThresholdNetwork
-
-    return compile_network(ThresholdNetwork.load(path)).netlist
+    return compile_network(circuit).netlist
 
 
 def render(dot_text: str, fmt: str, path: str) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-from btfsynth.files import read_json
+from btfsynth.errors import reading
+from btfsynth.files import parse_json, read_text
 from btfsynth.netlist import Netlist
 from btfsynth.network import ThresholdNetwork
 
@@ -23,16 +24,20 @@ def is_model(data: object) -> bool:
     )
 
 
-def is_model_file(path: str | os.PathLike) -> bool:
-    """True when ``path`` is a JSON file holding a learned model."""
-    return os.path.splitext(os.fspath(path))[1].lower() == ".json" and is_model(read_json(path))
-
-
 def read_circuit(path: str | os.PathLike) -> Netlist | ThresholdNetwork:
-    """A netlist in any readable format, or the threshold network of a model JSON."""
+    """A netlist in any readable format, or the threshold network of a model JSON (a JSON
+    file is read and parsed once)."""
     from . import read_netlist
+    from .netjson import netlist_from_dict
 
-    return ThresholdNetwork.load(path) if is_model_file(path) else read_netlist(path)
+    if os.path.splitext(os.fspath(path))[1].lower() != ".json":
+        return read_netlist(path)
+    with reading(path):
+        text = read_text(path)
+        data = parse_json(text, path)
+        if is_model(data):
+            return ThresholdNetwork.from_json(data, os.fspath(path), text)
+        return netlist_from_dict(data, os.fspath(path), text)
 
 
 def read_network(path: str | os.PathLike) -> ThresholdNetwork:
