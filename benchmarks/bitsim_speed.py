@@ -2,7 +2,7 @@
 
 Two workloads: a 20 000-gate random netlist (AND/OR/XOR with random inversions and MAJ3) on
 all 2^20 rows of its 20 inputs, and the EPFL multiplier (AIGER) on 2^16 random rows. Each is
-timed three ways: the numba kernel (``btfsynth.bitsim``, one thread and all threads), the plain
+timed three ways: the numba kernel (``btfsynth.sim``, one thread and all threads), the plain
 numpy per-gate path, and a straight-line C program generated from the netlist (one uint64
 statement per gate inside a loop over words), compiled with ``gcc -O2``. Each figure is the
 best of several repeats, of wall-clock and of CPU time: the machine is shared, so the best is
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from btfsynth import bitsim
+from btfsynth import sim
 from btfsynth.netlist import Kind, Netlist, Signal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +185,7 @@ def measure(
     label: str, nl: Netlist, planes: np.ndarray, repeats: int, threads: int, c_cache: Path | None
 ) -> None:
     rows = planes.shape[1] * 64
-    program = bitsim.compile_netlist(nl)
+    program = sim.compile_netlist(nl)
     gates = sum(g.kind is not Kind.INPUT for g in nl.gates)
     work = gates * rows
     print(
@@ -193,18 +193,18 @@ def measure(
         f" {program.n_ops} operations, {program.n_slots} slots, block {program.block_words()}"
         " words"
     )
-    ref = bitsim.evaluate_packed_numpy(nl, planes)
-    got = bitsim.evaluate_packed(program, planes, threads=1)
+    ref = sim.evaluate_packed_numpy(nl, planes)
+    got = sim.evaluate_packed(program, planes, threads=1)
     assert np.array_equal(ref, got), "kernel and numpy path disagree"
     timings = {
         "numpy per-gate path": best_of(
-            max(1, repeats // 2), lambda: bitsim.evaluate_packed_numpy(nl, planes)
+            max(1, repeats // 2), lambda: sim.evaluate_packed_numpy(nl, planes)
         ),
         "numba, 1 thread": best_of(
-            repeats, lambda: bitsim.evaluate_packed(program, planes, threads=1)
+            repeats, lambda: sim.evaluate_packed(program, planes, threads=1)
         ),
         f"numba, {threads} threads": best_of(
-            repeats, lambda: bitsim.evaluate_packed(program, planes, threads=threads)
+            repeats, lambda: sim.evaluate_packed(program, planes, threads=threads)
         ),
     }
     c_times = time_c(nl, planes.shape[1], repeats, c_cache)
@@ -236,10 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--c-cache", type=Path, help="folder to keep and reuse the C binaries")
     args = parser.parse_args(argv)
-    bitsim.evaluate_rows(random_netlist(4, 20, 0), np.zeros((1, 4), np.uint8))  # compile/load
+    sim.evaluate_rows(random_netlist(4, 20, 0), np.zeros((1, 4), np.uint8))  # compile/load
 
     nl = random_netlist(20, args.gates, seed=1)
-    planes = bitsim.exhaustive_planes(20)
+    planes = sim.exhaustive_planes(20)
     measure("random netlist", nl, planes, args.repeats, args.threads, args.c_cache)
 
     path = EPFL / "multiplier.aig"

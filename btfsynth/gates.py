@@ -1,11 +1,12 @@
 """What each gate kind computes, written once: the gate table.
 
-Every other place that interprets gate kinds — the reference evaluator
-(:meth:`btfsynth.netlist.Netlist.evaluate`), the bit-packed evaluator's opcodes and its numpy
-path (:mod:`btfsynth.bitsim`), the AND2 lowering (:mod:`btfsynth.aig`) and the covers the
-writers emit (``exporters/nets.gate_cover``) — is checked against :func:`value` on every
-fan-in pattern by ``tests/test_gates.py``; :func:`arity_problem` is the one statement of the
-fan-ins each kind takes, used by :meth:`Netlist.validate`.
+Every other place that interprets gate kinds — the numpy reference evaluator
+(:mod:`btfsynth.sim.reference`, behind :meth:`btfsynth.netlist.Netlist.evaluate`), the
+bit-packed evaluator's opcodes (:mod:`btfsynth.sim.program`), the AND2 lowering
+(:mod:`btfsynth.aig`) and the covers the writers emit (``exporters/nets.gate_cover``) — is
+checked against :func:`value` on every fan-in pattern by ``tests/test_gates.py``;
+:func:`arity_problem` is the one statement of the fan-ins each kind takes, used by
+:meth:`Netlist.validate`.
 
 Values are 0/1 after each fan-in's inversion flag is applied:
 

@@ -143,72 +143,12 @@ class Netlist:
 
     # -- evaluation (reference) --------------------------------------------------------------
     def evaluate(self, inputs: np.ndarray) -> np.ndarray:
-        """Output bits for 0/1 input rows, shape (rows, n) → (rows, m); the plain reference
-        evaluator, one numpy operation per gate (see :mod:`btfsynth.bitsim` for the fast one)."""
-        values = self.evaluate_gates(inputs)
-        if not self.outputs:
-            return np.zeros((len(inputs), 0), dtype=np.uint8)
-        return np.stack([values[s.gate] ^ s.inverted for s in self.outputs], axis=1).astype(
-            np.uint8
-        )
+        """Output bits for 0/1 input rows, shape (rows, n) → (rows, m), by the plain numpy
+        reference evaluator (:mod:`btfsynth.sim.reference`; :mod:`btfsynth.sim` has the fast
+        one)."""
+        from .sim.reference import evaluate_rows_numpy
 
-    def evaluate_gates(self, inputs: np.ndarray) -> list[np.ndarray]:
-        """The value of every gate (bool arrays over rows) for 0/1 input rows."""
-        inputs = np.asarray(inputs, dtype=np.uint8)
-        if inputs.ndim != 2 or inputs.shape[1] != self.n_inputs:
-            raise BtfsynthError(
-                f"the netlist has {self.n_inputs} inputs, the rows have {inputs.shape[-1]}"
-            )
-        rows = len(inputs)
-        values: list[np.ndarray] = []
-        next_input = 0
-        for g in self.gates:
-            ins = [values[f.gate] ^ f.inverted for f in g.fanins]
-            if g.kind is Kind.INPUT:
-                v = inputs[:, next_input].astype(bool)
-                next_input += 1
-            else:
-                v = gate_function(g, ins, rows)
-            values.append(v)
-        return values
-
-
-def gate_function(g: Gate, ins: list[np.ndarray], rows: int) -> np.ndarray:
-    """A gate's value from its (already inverted) fan-in values, as a bool array."""
-    kind = g.kind
-    if kind is Kind.CONST0:
-        return np.zeros(rows, dtype=bool)
-    if kind is Kind.CONST1:
-        return np.ones(rows, dtype=bool)
-    if kind is Kind.BUF:
-        return ins[0].copy()
-    if kind is Kind.NOT:
-        return ~ins[0]
-    if kind is Kind.AND:
-        return np.logical_and.reduce(ins)
-    if kind is Kind.OR:
-        return np.logical_or.reduce(ins)
-    if kind is Kind.XOR:
-        return np.logical_xor.reduce(ins)
-    if kind is Kind.MAJ:
-        return np.sum(ins, axis=0) * 2 > len(ins)
-    if kind is Kind.THRESHOLD:
-        total = np.zeros(rows, dtype=np.int64)
-        for w, v in zip(g.weights, ins):
-            total += w * v
-        return total >= g.threshold
-    if kind is Kind.SOP:
-        hit = np.zeros(rows, dtype=bool)
-        for cube in g.cover:
-            match = np.ones(rows, dtype=bool)
-            for ch, v in zip(cube, ins):
-                if ch == "1":
-                    match &= v
-                elif ch == "0":
-                    match &= ~v
-            hit |= match
-        return hit if g.onset else ~hit
-    raise NetlistError(f"cannot evaluate gate kind {kind}")
+        return evaluate_rows_numpy(self, inputs)
 
 
 def to_networkx(netlist: Netlist) -> nx.DiGraph:

@@ -7,7 +7,7 @@ them into text. On a terminal a header line (restarts done, solved, best gap, el
 line per worker are redrawn at most every :data:`REDRAW_SECONDS`; on a pipe or file one plain
 line is written at most every :data:`PLAIN_SECONDS`, so that logs stay short.
 
-:class:`Bar` draws the evaluator's ``progress(done, total)`` calls (btfsynth.bitsim) for the
+:class:`Bar` draws the evaluator's ``progress(done, total)`` calls (btfsynth.sim) for the
 checks of ``verify`` and ``equiv`` that last more than half a second.
 """
 

@@ -14,14 +14,13 @@ import sys
 import click
 import numpy as np
 
-from btfsynth import bitsim
 from btfsynth.cli.options import read_source, task_options
 from btfsynth.cli.progress import Bar
 from btfsynth.errors import BtfsynthError, FormatError
 from btfsynth.exporters.sources import read_circuit
 from btfsynth.files import read_text
-from btfsynth.verify import equivalent
-from btfsynth.verify import verify as verify_table
+from btfsynth.sim import as_program, equivalent, evaluate_rows
+from btfsynth.sim import verify as verify_table
 
 EXIT_CODES = {"equivalent": 0, "different": 1, "unknown": 3}
 
@@ -115,7 +114,7 @@ def eval_(netlist: str, inputs: tuple[str, ...], rows_file: str | None) -> None:
     without inputs is evaluated once when no rows are given.
     """
     circuit = read_circuit(netlist)
-    program = bitsim.as_program(circuit)
+    program = as_program(circuit)
     lines = [("--input", k + 1, text, False) for k, text in enumerate(inputs)]
     if rows_file is not None:
         text = sys.stdin.read() if rows_file == "-" else read_text(rows_file)
@@ -127,7 +126,7 @@ def eval_(netlist: str, inputs: tuple[str, ...], rows_file: str | None) -> None:
     rows = _parse_rows(lines, program.n_inputs)
     if len(rows) == 0:
         raise BtfsynthError(f"{rows_file}: no input rows (one row of 0/1 bits per line)")
-    outputs = bitsim.evaluate_rows(program, rows)
+    outputs = evaluate_rows(program, rows)
     click.echo(" ".join(["#", *program.input_names, "->", *program.output_names]))
     for row, out in zip(rows, outputs):
         bits = "".join(map(str, row.tolist())) + " " + "".join(map(str, out.tolist()))

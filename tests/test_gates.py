@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from btfsynth import bitsim, gates
+from btfsynth import gates, sim
 from btfsynth.aig import to_and2
 from btfsynth.exporters.nets import gate_cover
 from btfsynth.netlist import Gate, Kind, Netlist, NetlistError, Signal
@@ -51,9 +51,9 @@ def test_every_evaluator_and_lowering_follows_the_gate_table(seed):
         rows = all_input_rows(nl.n_inputs)
         want = expected(g, rows)
         assert np.array_equal(nl.evaluate(rows)[:, 0], want), g
-        packed = bitsim.evaluate_packed_numpy(nl, pack_bits(rows))
+        packed = sim.evaluate_packed_numpy(nl, pack_bits(rows))
         assert np.array_equal(unpack_bits(packed, len(rows))[:, 0], want), g
-        assert np.array_equal(bitsim.evaluate_rows(nl, rows)[:, 0], want), g
+        assert np.array_equal(sim.evaluate_rows(nl, rows)[:, 0], want), g
         assert np.array_equal(to_and2(nl).evaluate(rows)[:, 0], want), g
         cover = gate_cover(g)
         if cover is not None:  # the cover is over the fan-ins, their inversions not applied

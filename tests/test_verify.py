@@ -9,12 +9,12 @@ import pytest
 from conftest import third_party
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_bitsim import netlists
+from test_sim import netlists
 
 from btfsynth.errors import BtfsynthError
 from btfsynth.netlist import Gate, Kind, Netlist, Signal
+from btfsynth.sim import accuracy, equivalent, verify
 from btfsynth.truthtable import TruthTable, all_input_rows
-from btfsynth.verify import accuracy, equivalent, verify
 
 
 def multiplier(k: int, first: str = "a", second: str = "b", commuted: bool = False) -> Netlist:

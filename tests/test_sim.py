@@ -1,4 +1,5 @@
-"""The bit-packed evaluator against the reference evaluators (Netlist.evaluate, numpy path)."""
+"""The bit-packed evaluator (btfsynth.sim) against the numpy reference evaluator, and the exact
+THRESHOLD netlist of threshold networks."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from btfsynth import bitsim
-from btfsynth import bitsim_kernels as kern
+from btfsynth import sim
 from btfsynth.errors import BtfsynthError
 from btfsynth.netlist import Kind, Netlist, Signal
 from btfsynth.network import ThresholdNetwork
+from btfsynth.sim import kernels as kern
+from btfsynth.sim import program as sim_program
+from btfsynth.threshold_netlist import exact_integer_weights, network_to_netlist
 from btfsynth.truthtable import all_input_rows, pack_bits, unpack_bits
 
 GATE_KINDS = [k for k in Kind if k is not Kind.INPUT]
@@ -58,8 +61,8 @@ def netlists(draw, max_inputs: int = 7, max_gates: int = 25) -> Netlist:
 
 def exhaustive_kernel(nl: Netlist) -> np.ndarray:
     """All 2^n rows through the kernel's on-the-fly input generation."""
-    program = bitsim.compile_netlist(nl)
-    chunks = [out for _, out in bitsim.iter_chunks(program)]
+    program = sim.compile_netlist(nl)
+    chunks = [out for _, out in sim.iter_chunks(program)]
     return unpack_bits(np.concatenate(chunks, axis=1), 1 << nl.n_inputs)
 
 
@@ -68,8 +71,8 @@ def exhaustive_kernel(nl: Netlist) -> np.ndarray:
 def test_kernel_matches_reference_evaluators(nl):
     rows = all_input_rows(nl.n_inputs)
     want = nl.evaluate(rows)
-    assert np.array_equal(bitsim.evaluate_rows(nl, rows), want)
-    numpy_path = bitsim.evaluate_packed_numpy(nl, pack_bits(rows))
+    assert np.array_equal(sim.evaluate_rows(nl, rows), want)
+    numpy_path = sim.evaluate_packed_numpy(nl, pack_bits(rows))
     assert np.array_equal(unpack_bits(numpy_path, len(rows)), want)
     assert np.array_equal(exhaustive_kernel(nl), want)
 
@@ -81,7 +84,7 @@ def test_two_input_covers(cover, onset):
     a, b = nl.add_input("a"), nl.add_input("b")
     nl.add_output(nl.add_gate(Kind.SOP, [a, ~b], cover=cover, onset=onset), "y")
     rows = all_input_rows(2)
-    assert np.array_equal(bitsim.evaluate_rows(nl, rows), nl.evaluate(rows))
+    assert np.array_equal(sim.evaluate_rows(nl, rows), nl.evaluate(rows))
 
 
 def test_inversions_fold_into_the_fast_operations():
@@ -95,12 +98,12 @@ def test_inversions_fold_into_the_fast_operations():
             g = nl.add_gate(kind, [~s if f else s for s, f in zip(ins, flips)])
             nl.add_output(g, f"y{len(nl.outputs)}")
             nl.add_output(~g, f"y{len(nl.outputs)}")
-    program = bitsim.compile_netlist(nl)
+    program = sim.compile_netlist(nl)
     assert set(program.rec[:, 0].tolist()) == {kern.OP_INPUT, *kern.FAST_OPS}
     assert not program.fmask.any()
     rows = all_input_rows(3)
     for threads in (1, 2):
-        got = unpack_bits(bitsim.evaluate_packed(program, pack_bits(rows), threads), len(rows))
+        got = unpack_bits(sim.evaluate_packed(program, pack_bits(rows), threads), len(rows))
         assert np.array_equal(got, nl.evaluate(rows))
 
 
@@ -126,22 +129,22 @@ def test_many_chunks_and_partial_blocks(monkeypatch):
     nl = random_and_xor_netlist(13, 400, seed=3)
     rows = all_input_rows(13)[:5000]
     planes = pack_bits(rows)
-    want = bitsim.evaluate_packed_numpy(nl, planes)
-    program = bitsim.compile_netlist(nl)
-    monkeypatch.setattr(bitsim, "CHUNK_WORK", program.n_ops * 20)
-    monkeypatch.setattr(bitsim, "MAX_BLOCK_WORDS", 8)
+    want = sim.evaluate_packed_numpy(nl, planes)
+    program = sim.compile_netlist(nl)
+    monkeypatch.setattr(sim_program, "CHUNK_WORK", program.n_ops * 20)
+    monkeypatch.setattr(sim_program, "MAX_BLOCK_WORDS", 8)
     assert program.chunk_words() < planes.shape[1]
     for threads in (1, 2):
-        assert np.array_equal(bitsim.evaluate_packed(program, planes, threads=threads), want)
-    chunks = list(bitsim.iter_chunks(program))
+        assert np.array_equal(sim.evaluate_packed(program, planes, threads=threads), want)
+    chunks = list(sim.iter_chunks(program))
     assert len(chunks) > 1
     got = np.concatenate([c for _, c in chunks], axis=1)
-    assert np.array_equal(got, bitsim.evaluate_packed_numpy(nl, bitsim.exhaustive_planes(13)))
+    assert np.array_equal(got, sim.evaluate_packed_numpy(nl, sim.exhaustive_planes(13)))
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 6, 7, 10])
 def test_exhaustive_planes_follow_the_row_order(n):
-    assert np.array_equal(bitsim.exhaustive_planes(n), pack_bits(all_input_rows(n)))
+    assert np.array_equal(sim.exhaustive_planes(n), pack_bits(all_input_rows(n)))
 
 
 def test_exhaustive_inputs_are_generated_not_stored():
@@ -150,12 +153,12 @@ def test_exhaustive_inputs_are_generated_not_stored():
     ins = [nl.add_input(f"x{j}") for j in range(24)]
     nl.add_output(nl.add_gate(Kind.XOR, ins), "odd")
     nl.add_output(nl.add_gate(Kind.AND, ins[18:]), "top6")  # the 6 lowest row bits
-    program = bitsim.compile_netlist(nl)
+    program = sim.compile_netlist(nl)
     odd = top = 0
-    for _, out in bitsim.iter_chunks(program):
-        assert out.nbytes <= bitsim.CHUNK_OUT_BYTES
-        odd += bitsim.popcount(out[0])
-        top += bitsim.popcount(out[1])
+    for _, out in sim.iter_chunks(program):
+        assert out.nbytes <= sim_program.CHUNK_OUT_BYTES
+        odd += sim.popcount(out[0])
+        top += sim.popcount(out[1])
     assert odd == 1 << 23
     assert top == 1 << 18
 
@@ -163,23 +166,23 @@ def test_exhaustive_inputs_are_generated_not_stored():
 def test_gates_outside_the_output_cone_are_dropped():
     nl = random_and_xor_netlist(6, 50, seed=1)
     nl.outputs, nl.output_names = nl.outputs[:1], nl.output_names[:1]
-    program = bitsim.compile_netlist(nl)
+    program = sim.compile_netlist(nl)
     assert program.n_ops < 56
     rows = all_input_rows(6)
-    assert np.array_equal(bitsim.evaluate_rows(program, rows), nl.evaluate(rows))
+    assert np.array_equal(sim.evaluate_rows(program, rows), nl.evaluate(rows))
 
 
 def test_valid_mask_and_popcount():
-    mask = bitsim.valid_mask(70, 0, 3)
+    mask = sim.valid_mask(70, 0, 3)
     assert mask.tolist() == [2**64 - 1, 63, 0]
-    assert bitsim.popcount(mask) == 70
-    assert bitsim.popcount(np.array([[1, 3], [7, 0]], dtype=np.uint64), axis=1).tolist() == [3, 3]
+    assert sim.popcount(mask) == 70
+    assert sim.popcount(np.array([[1, 3], [7, 0]], dtype=np.uint64), axis=1).tolist() == [3, 3]
 
 
 def test_wrong_input_width_is_refused():
     nl = random_and_xor_netlist(4, 10, seed=0)
     with pytest.raises(BtfsynthError, match="4 inputs"):
-        bitsim.evaluate_rows(nl, np.zeros((3, 5), dtype=np.uint8))
+        sim.evaluate_rows(nl, np.zeros((3, 5), dtype=np.uint8))
 
 
 # -- threshold networks --------------------------------------------------------------------------
@@ -199,7 +202,7 @@ def exact_sign_outputs(net: ThresholdNetwork, rows: np.ndarray) -> np.ndarray:
 def test_network_with_gaussian_weights_matches_forward_pass():
     net = ThresholdNetwork.layered([6, 8, 5, 3], seed=4)
     rows = all_input_rows(6)
-    assert np.array_equal(bitsim.evaluate_rows(net, rows), net.predict(rows))
+    assert np.array_equal(sim.evaluate_rows(net, rows), net.predict(rows))
 
 
 def test_network_with_ties_is_exact():
@@ -208,7 +211,7 @@ def test_network_with_ties_is_exact():
     net = ThresholdNetwork.layered([5, 6, 2])
     net = net.with_weights(rng.integers(-2, 3, net.n_edges).astype(float) * 0.1)
     rows = all_input_rows(5)
-    got = bitsim.evaluate_rows(net, rows)
+    got = sim.evaluate_rows(net, rows)
     assert np.array_equal(got, exact_sign_outputs(net, rows))
 
 
@@ -217,26 +220,26 @@ def test_network_with_wildly_scaled_weights_is_exact():
     w = np.array([1e-300, 1.0, -0.3, 1e-17, 0.7] * 3 + [0.5, 1.0, -1.0, 1e-300])
     net = net.with_weights(w[: net.n_edges])
     rows = all_input_rows(4)
-    assert np.array_equal(bitsim.evaluate_rows(net, rows), exact_sign_outputs(net, rows))
+    assert np.array_equal(sim.evaluate_rows(net, rows), exact_sign_outputs(net, rows))
 
 
 def test_pm1_network_weights_become_small_integers():
     c = 0.5773502691896258
-    assert bitsim.exact_integer_weights([c, -c, c, 0.0]) == [1, -1, 1, 0]
+    assert exact_integer_weights([c, -c, c, 0.0]) == [1, -1, 1, 0]
     net = ThresholdNetwork.layered([3, 1]).with_weights(np.array([c, -c, c, c]))
-    gate = bitsim.network_to_netlist(net).gates[-1]
+    gate = network_to_netlist(net).gates[-1]
     assert gate.weights == (2, -2, 2, 2) and gate.threshold == 3
 
 
 def test_class_networks_are_refused():
     net = ThresholdNetwork.layered([2, 3], output_kind="class")
     with pytest.raises(BtfsynthError, match="binary"):
-        bitsim.network_to_netlist(net)
+        network_to_netlist(net)
 
 
 def test_progress_is_reported_through_the_callback():
-    program = bitsim.compile_netlist(random_and_xor_netlist(12, 40, seed=2))
+    program = sim.compile_netlist(random_and_xor_netlist(12, 40, seed=2))
     calls = []
-    list(bitsim.iter_chunks(program, progress=lambda done, total: calls.append((done, total))))
+    list(sim.iter_chunks(program, progress=lambda done, total: calls.append((done, total))))
     assert calls and calls[-1][0] == calls[-1][1]
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)

@@ -1,12 +1,13 @@
 """The numba kernel of the bit-packed evaluator: one interpreter over an opcode table.
 
-:func:`btfsynth.bitsim.compile_netlist` flattens a netlist into the arrays this kernel reads
-(see :class:`btfsynth.bitsim.Program` for their meaning). The kernel walks the opcode table once
-per block of ``block`` words, keeping every live gate value of the block in a small scratch
-array (``slots × block`` words, sized to stay in cache), and writes the outputs of the block.
+:func:`btfsynth.sim.program.compile_netlist` flattens a netlist into the arrays this kernel
+reads (see :class:`btfsynth.sim.program.Program` for their meaning). The kernel walks the
+opcode table once per block of ``block`` words, keeping every live gate value of the block in a
+small scratch array (``slots × block`` words, sized to stay in cache), and writes the outputs
+of the block.
 Input words come from packed planes or, for exhaustive checks, are generated from the word
 index, so the 2^n input patterns are never stored. The plain numpy reference is
-:func:`btfsynth.bitsim.evaluate_packed_numpy`.
+:func:`btfsynth.sim.reference.evaluate_packed_numpy`.
 
 Speed comes from the common two- and three-input operations: the compiler pushes every
 inversion it can into the readers' literals, so AND2/ANDN2/OR2/XOR2/MAJ3/MAJ3N are pure bitwise

@@ -1,209 +1,51 @@
-"""Verification: a netlist against a truth table, and two netlists against each other.
+"""Equivalence of two circuits: enumeration, random simulation, then SAT on the miter.
 
-* :func:`verify` evaluates the circuit on every row of a table (complete or sampled) with the
-  bit-packed evaluator, skipping don't-cares, and reports mismatches per output and the first
-  counterexamples.
-* :func:`equivalent` decides whether two circuits compute the same outputs: by enumerating all
-  2^n inputs when n ≤ 32 (generated inside the kernel, chunk by chunk), otherwise by random
-  simulation (a cheap way to find most differences) followed by one SAT call per output pair on
-  the miter. The two circuits are merged into one And-Inverter Graph with structural hashing
-  (:func:`btfsynth.aig.to_and2`), so identical logic is shared and outputs that hash to the same
-  node are proved without SAT; each remaining pair's cone is Tseitin-encoded (three clauses per
-  AND) and solved with PicoSAT through ``pyeda.boolalg.picosat`` (smallest cones first, each
-  output given a fair share of the time left). PicoSAT in pyeda has no time limit, only a
-  propagation limit, so each call is retried with a propagation budget growing fourfold and
-  sized to the time left (at most a third of the work is repeated); running out gives
-  "unknown", never a guess. Every counterexample is replayed on both circuits before it is
-  reported.
+:func:`equivalent` decides whether two circuits compute the same outputs: by enumerating all
+2^n inputs when n ≤ 32 (generated inside the kernel, chunk by chunk), otherwise by random
+simulation (a cheap way to find most differences) followed by one SAT call per output pair on
+the miter. The two circuits are merged into one And-Inverter Graph with structural hashing
+(:func:`btfsynth.aig.to_and2`), so identical logic is shared and outputs that hash to the same
+node are proved without SAT; each remaining pair's cone is Tseitin-encoded (three clauses per
+AND) and solved with PicoSAT through ``pyeda.boolalg.picosat`` (smallest cones first, each
+output given a fair share of the time left). PicoSAT in pyeda has no time limit, only a
+propagation limit, so each call is retried with a propagation budget growing fourfold and
+sized to the time left (at most a third of the work is repeated); running out gives
+"unknown", never a guess. Every counterexample is replayed on both circuits before it is
+reported.
+
+:func:`differing_rows` lists every row on which the two halves of a :func:`pair_netlist`
+differ, for checks that must look at all of them (the compiler's proof).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 from pyeda.boolalg import picosat
 
-from . import bitsim
-from .aig import to_and2
-from .errors import BtfsynthError
-from .netlist import Gate, Kind, Netlist, Signal
-from .network import ThresholdNetwork
-from .truthtable import TruthTable, pack_bits, rng_from
+from ..aig import to_and2
+from ..netlist import Gate, Kind, Netlist, Signal
+from ..network import ThresholdNetwork
+from ..threshold_netlist import network_to_netlist
+from ..truthtable import pack_bits, rng_from
+from .check import bit_string, match_names
+from .packed import evaluate_rows, iter_chunks, run_words, valid_mask
+from .program import Program, compile_netlist
 
 MAX_EXHAUSTIVE = 32
 RANDOM_PATTERNS = 10**6
 FIRST_PROPAGATIONS = 10**4
 
 
-def _bits(values) -> str:
-    return "".join(str(int(v)) for v in values)
-
-
-SHOWN = 8
-"""How many names or outputs a one-line list shows before it says how many more there are."""
-
-
-def listing(items: list[str], limit: int = SHOWN) -> str:
-    """``a, b, c`` — or the first ``limit`` items and ``… (N more)``, so lines stay short."""
-    if len(items) <= limit:
-        return ", ".join(items)
-    return ", ".join(items[:limit]) + f", … ({len(items) - limit} more)"
-
-
-def match_names(
-    ours: tuple[str, ...],
-    theirs: tuple[str, ...],
-    by_position: bool | None,
-    what: str,
-    sides: tuple[str, str] = ("the circuit", "the table"),
-) -> tuple[list[int], str | None]:
-    """For each of ``ours``, the index of its partner in ``theirs``, and a note when the match
-    needs one.
-
-    ``by_position`` True matches by position, False by name (every name needs a partner). None
-    matches by name when both sides have the same names; when the names differ it matches by
-    position and says so in the note, unless a name both sides share sits at different
-    positions, which no match can honour: that is an error."""
-    if len(ours) != len(theirs):
-        raise BtfsynthError(f"{sides[0]} has {len(ours)} {what}s, {sides[1]} has {len(theirs)}")
-    where = {name: i for i, name in enumerate(theirs)}
-    if by_position or (by_position is None and set(ours) != set(theirs)):
-        if by_position:
-            return list(range(len(ours))), None
-        moved = [name for i, name in enumerate(ours) if where.get(name, i) != i]
-        if moved:
-            raise BtfsynthError(
-                f"{what} names differ between {sides[0]} and {sides[1]}, and {what} "
-                f"{moved[0]!r} sits at different positions in the two: rename, or give "
-                f"--by-position to match by position"
-            )
-        return list(range(len(ours))), (
-            f"{what}s matched by position, since their names differ ({sides[0]}: "
-            f"{listing([n for n in ours if n not in where], 3)}; {sides[1]}: "
-            f"{listing([n for n in theirs if n not in set(ours)], 3)}); "
-            f"--by-position silences this"
-        )
-    missing = [name for name in ours if name not in where]
-    if missing:
-        raise BtfsynthError(
-            f"{what} {missing[0]!r} has no partner of that name (match by position instead?)"
-        )
-    return [where[name] for name in ours], None
-
-
 def _as_netlist(circuit: Netlist | ThresholdNetwork) -> Netlist:
     if isinstance(circuit, ThresholdNetwork):
-        return bitsim.network_to_netlist(circuit)
+        return network_to_netlist(circuit)
     return circuit.validate()
 
 
-# -- netlist against a truth table ---------------------------------------------------------------
-@dataclass
-class Counterexample:
-    """A row on which the circuit is wrong: input bits, expected bits ('-' = don't care), and
-    the circuit's bits, in the circuit's input and output order."""
-
-    row: int
-    inputs: str
-    expected: str
-    got: str
-
-
-@dataclass
-class VerifyReport:
-    """The outcome of :func:`verify`."""
-
-    input_names: tuple[str, ...]
-    output_names: tuple[str, ...]
-    rows_checked: int
-    rows_wrong: int
-    bits_checked: int
-    bits_wrong: int
-    mismatches: dict[str, int]
-    counterexamples: list[Counterexample] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.bits_wrong == 0
-
-    def summary(self) -> str:
-        lines = [
-            f"rows checked: {self.rows_checked}, wrong: {self.rows_wrong}; "
-            f"output bits checked: {self.bits_checked}, wrong: {self.bits_wrong}"
-        ]
-        wrong = [f"{k}: {v}" for k, v in self.mismatches.items() if v]
-        if wrong:
-            lines.append(f"mismatches: {listing(wrong)}")
-        for c in self.counterexamples:
-            lines.append(f"row {c.row}: inputs {c.inputs}  expected {c.expected}  got {c.got}")
-        lines.append("OK" if self.ok else "MISMATCH")
-        return "\n".join(lines)
-
-
-@dataclass
-class Accuracy:
-    """Fractions of rows (all cared outputs right) and of cared output bits that are right."""
-
-    rows: float
-    bits: float
-
-
-def verify(
-    circuit: Netlist | ThresholdNetwork,
-    table: TruthTable,
-    by_position: bool | None = None,
-    max_counterexamples: int = 10,
-    progress: Callable[[int, int], None] | None = None,
-) -> VerifyReport:
-    """Check a circuit on every row of ``table``; don't-care outputs are skipped.
-
-    Inputs and outputs are matched by name when both sides have the same names, else by
-    position (``by_position`` forces either).
-    """
-    program = bitsim.as_program(circuit)
-    ins, in_note = match_names(program.input_names, table.input_names, by_position, "input")
-    outs, out_note = match_names(program.output_names, table.output_names, by_position, "output")
-    inputs, expected = table.inputs[:, ins], table.outputs[:, outs]
-    care = table.care[:, outs]
-    planes, want, cared = pack_bits(inputs), pack_bits(expected), pack_bits(care)
-    counts = np.zeros(program.n_outputs, dtype=np.int64)
-    rows_wrong = 0
-    examples: list[Counterexample] = []
-    for word0, got in bitsim.iter_chunks(program, planes, progress=progress):
-        sl = slice(word0, word0 + got.shape[1])
-        diff = (got ^ want[:, sl]) & cared[:, sl]
-        counts += bitsim.popcount(diff, axis=1)
-        any_wrong = np.bitwise_or.reduce(diff, axis=0) if len(diff) else diff.sum(axis=0)
-        rows_wrong += bitsim.popcount(any_wrong)
-        for w in np.flatnonzero(any_wrong):
-            if len(examples) >= max_counterexamples:
-                break
-            for bit in range(64):
-                if len(examples) < max_counterexamples and (int(any_wrong[w]) >> bit) & 1:
-                    r = 64 * (word0 + int(w)) + bit
-                    shown = "".join("-" if not c else str(v) for v, c in zip(expected[r], care[r]))
-                    mine = _bits((int(got[k, w]) >> bit) & 1 for k in range(len(got)))
-                    examples.append(Counterexample(r, _bits(inputs[r]), shown, mine))
-    return VerifyReport(
-        program.input_names, program.output_names, int(care.any(axis=1).sum()), int(rows_wrong),
-        int(care.sum()), int(counts.sum()), dict(zip(program.output_names, counts.tolist())),
-        examples, [note for note in (in_note, out_note) if note],
-    )  # fmt: skip
-
-
-def accuracy(circuit: Netlist | ThresholdNetwork, table: TruthTable, **match) -> Accuracy:
-    """Fraction of the rows and of the cared output bits the circuit gets right."""
-    report = verify(circuit, table, max_counterexamples=0, **match)
-    rows = 1 - report.rows_wrong / report.rows_checked if report.rows_checked else 1.0
-    bits = 1 - report.bits_wrong / report.bits_checked if report.bits_checked else 1.0
-    return Accuracy(rows, bits)
-
-
-# -- netlist against netlist ---------------------------------------------------------------------
 @dataclass
 class EquivalenceResult:
     """The outcome of :func:`equivalent`: ``status`` is "equivalent", "different" or
@@ -292,17 +134,41 @@ class _Deadline:
         return float("inf") if self.end is None else self.end - time.monotonic()
 
 
-def _first_difference(out: np.ndarray, m: int, valid: np.ndarray | None) -> tuple[int, int] | None:
-    """(word, bit) of the first row where the first and second halves of ``out`` differ."""
+def _diff_words(out: np.ndarray, m: int, valid: np.ndarray | None) -> np.ndarray:
+    """Per word, the rows (bits) where the first and second halves of ``out`` differ."""
     diff = np.bitwise_or.reduce(out[:m] ^ out[m:], axis=0)
     if valid is not None:
         diff &= valid
+    return diff
+
+
+def _first_difference(out: np.ndarray, m: int, valid: np.ndarray | None) -> tuple[int, int] | None:
+    """(word, bit) of the first row where the first and second halves of ``out`` differ."""
+    diff = _diff_words(out, m, valid)
     words = np.flatnonzero(diff)
     if not len(words):
         return None
     w = int(words[0])
     x = int(diff[w])
     return w, (x & -x).bit_length() - 1
+
+
+def differing_rows(pair: Program, rows: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """The row numbers where the two halves of ``pair`` (a compiled :func:`pair_netlist`)
+    differ in some output, chunk by chunk in increasing order: indices into the 0/1 ``rows``,
+    or, when ``rows`` is None, canonical row numbers of all 2^n rows (the first input is the
+    most significant bit)."""
+    m = pair.n_outputs // 2
+    if rows is None:
+        planes, n_rows = None, 1 << pair.n_inputs
+    else:
+        planes, n_rows = pack_bits(rows), len(rows)
+    for word0, out in iter_chunks(pair, planes):
+        diff = _diff_words(out, m, valid_mask(n_rows, word0, out.shape[1]))
+        words = np.flatnonzero(diff)
+        bits = (diff[words, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+        word, bit = np.nonzero(bits)
+        yield 64 * (word0 + words[word]) + bit
 
 
 def _cone(aig: Netlist, roots: list[Signal]) -> list[int]:
@@ -350,10 +216,10 @@ def _solve(n_vars: int, clauses: list[list[int]], deadline: _Deadline) -> tuple 
             budget = int(min(4 * budget, max(rate * (deadline.left()), FIRST_PROPAGATIONS)))
 
 
-def _confirm(program: bitsim.Program, bits: np.ndarray, m: int) -> tuple[str, str]:
+def _confirm(program: Program, bits: np.ndarray, m: int) -> tuple[str, str]:
     """Both circuits' outputs on one input row; a reported difference must be real."""
-    got = bitsim.evaluate_rows(program, bits[None, :])[0]
-    a, b = _bits(got[:m]), _bits(got[m:])
+    got = evaluate_rows(program, bits[None, :])[0]
+    a, b = bit_string(got[:m]), bit_string(got[m:])
     if a == b:
         raise AssertionError("internal error: a counterexample that does not differ")
     return a, b
@@ -382,14 +248,14 @@ def equivalent(
 
     def different(method: str, bits: np.ndarray, **kw) -> EquivalenceResult:
         out_a, out_b = _confirm(program, bits, m)
-        return result("different", method, counterexample=_bits(bits), outputs_a=out_a,
+        return result("different", method, counterexample=bit_string(bits), outputs_a=out_a,
                       outputs_b=out_b, **kw)  # fmt: skip
 
-    program = bitsim.compile_netlist(pair)
+    program = compile_netlist(pair)
     if n <= MAX_EXHAUSTIVE:
         rows = 1 << n
-        for word0, out in bitsim.iter_chunks(program, progress=progress):
-            valid = bitsim.valid_mask(rows, word0, out.shape[1]) if n < 6 else None
+        for word0, out in iter_chunks(program, progress=progress):
+            valid = valid_mask(rows, word0, out.shape[1]) if n < 6 else None
             hit = _first_difference(out, m, valid)
             if hit is not None:
                 row = 64 * (word0 + hit[0]) + hit[1]
@@ -407,7 +273,7 @@ def equivalent(
             return result("unknown", "simulation", rows_simulated=64 * word0)
         count = min(step, total - word0)
         planes = rng.integers(0, 2**64, size=(n, count), dtype=np.uint64, endpoint=False)
-        hit = _first_difference(bitsim.run_words(program, 0, count, planes), m, None)
+        hit = _first_difference(run_words(program, 0, count, planes), m, None)
         if hit is not None:
             w, bit = hit
             bits = ((planes[:, w] >> np.uint64(bit)) & np.uint64(1)).astype(np.uint8)
