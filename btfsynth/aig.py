@@ -1,27 +1,84 @@
-"""Decomposition of any netlist into two-input ANDs and inverters (an And-Inverter Graph).
+"""The one AND2 lowering: any netlist into two-input ANDs and inverters (an And-Inverter Graph).
 
 The AIG is the common currency of logic synthesis (ABC, AIGER): its AND count is the size
-measure quoted by the paper and by the EPFL suite. Here every gate kind is rewritten:
-AND/OR as balanced trees, XOR2 as three ANDs, MAJ3 as ``ab + c(a + b)`` (four ANDs), wider MAJ
-and THRESHOLD gates through their ordered BDD (one multiplexer per node, memoised on the
-remaining threshold), SOP covers as an OR of cube ANDs. Constants fold and identical ANDs are
+measure quoted by the paper and by the EPFL suite, and the only AND2 count this tool prints
+(:func:`and2_count`, used by ``stats``, the file headers and the compiler). Every gate kind is
+rewritten here and nowhere else: AND/OR as balanced trees, XOR2 as three ANDs, MAJ3 as
+``ab + c(a + b)`` (four ANDs), wider MAJ and THRESHOLD gates through their ordered BDD (one
+multiplexer per node, memoised on the remaining threshold), SOP covers as an OR of cube ANDs.
+Repeated fan-ins merge first (:func:`project` for covers), constants fold and identical ANDs are
 shared (structural hashing) while building.
+
+Writers of formats without a gate kind call :func:`lower` with the kinds they can write, so a
+circuit keeps its AND2 count whichever format it travels through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from .netlist import Gate, Kind, Netlist, NetlistError, Signal
+from .simplify import remove_dead
+
+
+def project(cover: Sequence[str], fanins: Sequence[Signal]) -> tuple[list[int], list[str]]:
+    """A cover over signals (with inversion flags) rewritten over the distinct gates they name,
+    in order of first appearance: inversions flip literals, repeated gates merge (a cube asking
+    for both values vanishes) and repeated cubes go. Writers emit covers in this form and the
+    lowering starts from it, so a cover lowers alike before and after a file.
+
+    >>> project(["11", "1-"], [Signal(3, False), Signal(3, True)])
+    ([3], ['1'])
+    """
+    columns: dict[int, int] = {}
+    for f in fanins:
+        columns.setdefault(f.gate, len(columns))
+    cubes: dict[str, None] = {}
+    for cube in cover:
+        out = ["-"] * len(columns)
+        for ch, f in zip(cube, fanins):
+            if ch == "-":
+                continue
+            bit = "1" if (ch == "1") != f.inverted else "0"
+            col = columns[f.gate]
+            if out[col] not in ("-", bit):
+                break
+            out[col] = bit
+        else:
+            cubes["".join(out)] = None
+    return list(columns), list(cubes)
+
+
+def _distinct(ins: Sequence[Signal]) -> list[Signal] | None:
+    """The fan-ins of an AND without repeats (first appearance kept); None when a signal
+    meets its complement (the AND is 0)."""
+    seen: dict[int, Signal] = {}
+    for s in ins:
+        if seen.setdefault(s.gate, s) != s:
+            return None
+    return list(seen.values())
+
+
+def _parity(ins: Sequence[Signal]) -> tuple[list[Signal], bool]:
+    """The fan-ins of an XOR with pairs of the same gate cancelled, and the output's
+    inversion that the cancelled complements leave."""
+    count: dict[int, int] = {}
+    flip = False
+    for s in ins:
+        count[s.gate] = count.get(s.gate, 0) + 1
+        flip ^= s.inverted
+    return [Signal(g, False) for g, c in count.items() if c % 2], flip
 
 
 class AigBuilder:
-    """Builds a netlist of INPUT, CONST0 and two-input AND gates with structural hashing."""
+    """Adds two-input AND gates (structurally hashed) and one CONST0 gate to ``netlist``."""
 
-    def __init__(self, name: str = "top"):
-        self.netlist = Netlist(name=name)
+    def __init__(self, netlist: Netlist):
+        self.netlist = netlist
         self._const: Signal | None = None
         self._ands: dict[tuple[Signal, Signal], Signal] = {}
+        self._keys: list[tuple[Signal, Signal]] = []  # in the order the ANDs were added
 
     def input(self, name: str | None) -> Signal:
         return self.netlist.add(Gate(Kind.INPUT, name=name))
@@ -31,12 +88,12 @@ class AigBuilder:
             self._const = self.netlist.add(Gate(Kind.CONST0))
         return Signal(self._const.gate, bool(value))
 
-    def _is_const(self, s: Signal) -> bool:
+    def is_const(self, s: Signal) -> bool:
         return self._const is not None and s.gate == self._const.gate
 
     def and2(self, a: Signal, b: Signal) -> Signal:
         for x, y in ((a, b), (b, a)):
-            if self._is_const(x):
+            if self.is_const(x):
                 return y if x.inverted else x
         if a == b:
             return a
@@ -45,7 +102,16 @@ class AigBuilder:
         key = (a, b) if a < b else (b, a)
         if key not in self._ands:
             self._ands[key] = self.netlist.add(Gate(Kind.AND, key))
+            self._keys.append(key)
         return self._ands[key]
+
+    def truncate(self, size: int) -> None:
+        """Forget the gates from index ``size`` on (a trial lowering that is not used)."""
+        del self.netlist.gates[size:]
+        while self._keys and self._ands[self._keys[-1]].gate >= size:
+            del self._ands[self._keys.pop()]
+        if self._const is not None and self._const.gate >= size:
+            self._const = None
 
     def or2(self, a: Signal, b: Signal) -> Signal:
         return ~self.and2(~a, ~b)
@@ -67,6 +133,11 @@ class AigBuilder:
             pairs = [op(items[i], items[i + 1]) for i in range(0, len(items) - 1, 2)]
             items = pairs + ([items[-1]] if len(items) % 2 else [])
         return items[0]
+
+    def and_all(self, ins: Sequence[Signal]) -> Signal:
+        """The AND of ``ins`` (1 when empty) after repeats merge, as a balanced tree."""
+        distinct = _distinct(ins)
+        return self.const(False) if distinct is None else self.tree(self.and2, distinct, True)
 
     def threshold(self, ins: Sequence[Signal], weights: Sequence[int], threshold: int) -> Signal:
         """1 when ``sum(w_i * v_i) >= threshold``, built as a memoised ordered BDD."""
@@ -99,11 +170,13 @@ class AigBuilder:
         if kind is Kind.NOT:
             return ~ins[0]
         if kind is Kind.AND:
-            return self.tree(self.and2, ins, True)
+            return self.and_all(ins)
         if kind is Kind.OR:
-            return self.tree(self.or2, ins, False)
+            return ~self.and_all([~s for s in ins])
         if kind is Kind.XOR:
-            return self.tree(self.xor2, ins, False)
+            odd, flip = _parity(ins)
+            hit = self.tree(self.xor2, odd, False)
+            return ~hit if flip else hit
         if kind is Kind.MAJ and len(ins) == 3:
             a, b, c = ins
             return self.or2(self.and2(a, b), self.and2(c, self.or2(a, b)))
@@ -112,39 +185,61 @@ class AigBuilder:
         if kind is Kind.THRESHOLD:
             return self.threshold(ins, g.weights, g.threshold)
         if kind is Kind.SOP:
+            gates, cover = project(g.cover, ins)
             cubes = [
-                self.tree(
-                    self.and2,
-                    [s if ch == "1" else ~s for ch, s in zip(cube, ins) if ch != "-"],
-                    True,
-                )
-                for cube in g.cover
+                self.and_all([Signal(j, ch == "0") for j, ch in zip(gates, cube) if ch != "-"])
+                for cube in cover
             ]
-            hit = self.tree(self.or2, cubes, False)
+            hit = ~self.and_all([~c for c in cubes])
             return hit if g.onset else ~hit
         raise NetlistError(f"cannot decompose gate kind {kind}")
 
 
-def to_and2(netlist: Netlist) -> Netlist:
-    """An equivalent netlist of INPUT, CONST0 and two-input AND gates (inversions on edges).
+_ALWAYS = frozenset({Kind.CONST0, Kind.CONST1, Kind.BUF, Kind.NOT})
+"""Kinds :func:`lower` always absorbs: constants fold, BUF and NOT become edge inversions."""
 
-    >>> nl = Netlist(); a, b, c = (nl.add_input(x) for x in "abc")
-    >>> nl.add_output(nl.add_gate(Kind.MAJ, [a, b, c]), "m")
-    >>> sum(g.kind is Kind.AND for g in to_and2(nl).gates)
-    4
-    """
-    builder = AigBuilder(netlist.name)
+
+def lower(netlist: Netlist, keep: Callable[[Gate], bool]) -> Netlist:
+    """``netlist`` with every gate that ``keep`` rejects rewritten into two-input ANDs, for a
+    writer whose format lacks that kind. A gate is kept (copied over the new fan-ins) only
+    where its lowering builds new ANDs and no fan-in is constant; otherwise it is the wire,
+    constant or shared AND the lowering finds, so the file lowers exactly as the original
+    does. Constants, BUF and NOT are always absorbed; a lowered gate's name goes to its new
+    root. The :func:`and2_count` of the result is the original's."""
+    out = Netlist(name=netlist.name)
+    builder = AigBuilder(out)
     signals: list[Signal] = []
     for g in netlist.gates:
+        ins = [signals[f.gate] if not f.inverted else ~signals[f.gate] for f in g.fanins]
         if g.kind is Kind.INPUT:
             signals.append(builder.input(g.name))
             continue
-        ins = [
-            Signal(signals[f.gate].gate, signals[f.gate].inverted ^ f.inverted) for f in g.fanins
-        ]
-        signals.append(builder.gate(g, ins))
-    aig = builder.netlist
-    for name, out in zip(netlist.output_names, netlist.outputs):
-        s = signals[out.gate]
-        aig.add_output(Signal(s.gate, s.inverted ^ out.inverted), name)
-    return aig
+        before = len(out.gates)
+        s = builder.gate(g, ins)
+        new = s.gate >= before  # not a wire, a constant or an AND built before
+        if new and g.kind not in _ALWAYS and keep(g) and not any(map(builder.is_const, ins)):
+            builder.truncate(before)
+            s = out.add(g.with_fanins(ins))
+        elif new and g.name and out.gates[s.gate].name is None:
+            out.gates[s.gate] = replace(out.gates[s.gate], name=g.name)
+        signals.append(s)
+    for name, s in zip(netlist.output_names, netlist.outputs):
+        out.add_output(~signals[s.gate] if s.inverted else signals[s.gate], name)
+    return out
+
+
+def to_and2(netlist: Netlist) -> Netlist:
+    """The AIG of ``netlist``: INPUT, at most one CONST0 and two-input AND gates (inversions on
+    edges), without logic that no output uses.
+
+    >>> nl = Netlist(); a, b, c = (nl.add_input(x) for x in "abc")
+    >>> nl.add_output(nl.add_gate(Kind.MAJ, [a, b, c]), "m")
+    >>> and2_count(nl)
+    4
+    """
+    return remove_dead(lower(netlist, lambda g: False))
+
+
+def and2_count(netlist: Netlist) -> int:
+    """Two-input ANDs of :func:`to_and2` (inverters free): the size every command prints."""
+    return sum(g.kind is Kind.AND for g in to_and2(netlist).gates)

@@ -6,9 +6,9 @@ inversion flags on edges, so double negations cancel; AND/OR/MAJ/XOR/THRESHOLD g
 fan-ins are mostly inverted are replaced by their dual with an inverted output),
 :func:`remove_buffers`, :func:`strash` (structural hashing: equal gates over the same fan-ins,
 order-insensitive for symmetric kinds, are merged) and :func:`remove_dead`. :func:`simplify`
-iterates them to a fixed point; :func:`to_aig` is the final AIG-style form (AND2 + inverters) used
-for the AND2 count. Inputs and outputs keep their names and order; INPUT gates are never removed,
-even when unused, because they are part of the interface.
+iterates them to a fixed point. Inputs and outputs keep their names and order; INPUT gates are
+never removed, even when unused, because they are part of the interface. The AND2 form and
+count are in :mod:`btfsynth.aig`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from .aig import to_and2
 from .netlist import Gate, Kind, Netlist, Signal
 
 Rewrite = Callable[[Netlist, Gate, list[Signal]], Signal]
@@ -290,14 +289,3 @@ def simplify(netlist: Netlist, max_rounds: int = 100) -> Netlist:
             return new
         current = new
     raise RuntimeError(f"simplification did not reach a fixed point in {max_rounds} rounds")
-
-
-def to_aig(netlist: Netlist) -> Netlist:
-    """The AIG form: AND2 gates and inversion flags only (plus INPUT and at most one CONST0),
-    strashed and without dead gates; its AND count is the AIG size with free inverters."""
-    return remove_dead(strash(fold_constants(to_and2(netlist))))
-
-
-def and2_count(netlist: Netlist) -> int:
-    """Number of two-input ANDs of :func:`to_aig` (inverters free)."""
-    return sum(g.kind is Kind.AND for g in to_aig(netlist).gates)

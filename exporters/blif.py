@@ -1,10 +1,10 @@
 """BLIF (Berkeley Logic Interchange Format), the combinational subset.
 
-Writer: ``.model``/``.inputs``/``.outputs``, one ``.names`` per gate (MAJ and THRESHOLD as the
-cover of their minimal true points, SOP as its cover; gates of more than 12 distinct fan-ins,
-which Yosys refuses, or whose cover would be too large, as their AND2 decomposition), one
-buffer ``.names`` per output that is not its gate's own net, ``.end``; long lines are continued
-with ``\\``.
+Writer: ``.model``/``.inputs``/``.outputs``, one ``.names`` per AND, OR, two-input XOR and SOP
+gate; MAJ, THRESHOLD, wider XOR and gates of more than 12 distinct fan-ins (which Yosys refuses)
+are written as their AND2 lowering (:func:`btfsynth.aig.lower`), whose covers read back as the
+same AND2s, so the file has the circuit's AND2 count; one buffer ``.names`` per output that is
+not its gate's own net, ``.end``; long lines are continued with ``\\``.
 
 Reader: what ABC, Yosys, SIS and the EPFL suite write for combinational logic: ``.model``,
 ``.inputs``/``.outputs`` (repeatable, continued with ``\\``), ``.names`` with on-set or off-set
@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
+from btfsynth.aig import lower, project
 from btfsynth.errors import FormatError, reading
 from btfsynth.files import read_text, write_text
 from btfsynth.netlist import Gate, Kind, Netlist
@@ -31,11 +32,9 @@ from .nets import (
     Ref,
     complement,
     copy_of,
-    expand_gates,
     gate_cover,
     header_lines,
     net_names,
-    project,
 )
 
 LEGAL_NAME = re.compile(r"[^\s#\\=.][^\s#\\=]*")
@@ -76,15 +75,22 @@ MAX_FANIN = 12
 """Wider ``.names`` are written as AND2 decompositions: Yosys reads at most 12 inputs per cover."""
 
 
-def _fits(g: Gate) -> bool:
-    if g.kind is Kind.INPUT:
+def _writable(g: Gate) -> bool:
+    """Whether ``g`` is written as one ``.names`` whose cover reads back as the same AND2s:
+    AND and OR of any literals, XOR of two distinct gates, SOP over distinct gates."""
+    distinct = len({f.gate for f in g.fanins})
+    if distinct > MAX_FANIN:
+        return False
+    if g.kind in (Kind.AND, Kind.OR):
         return True
-    return len({f.gate for f in g.fanins}) <= MAX_FANIN and gate_cover(g) is not None
+    if g.kind in (Kind.XOR, Kind.SOP):
+        return distinct == len(g.fanins) and (g.kind is Kind.SOP or distinct <= 2)
+    return False
 
 
 def format_blif(netlist: Netlist, source: str | None = None) -> str:
     """The BLIF text of ``netlist``."""
-    netlist = expand_gates(netlist, _fits)
+    netlist = lower(netlist, _writable)
     names = net_names(netlist, LEGAL_NAME, share_inputs=True)
     out = [
         *("# " + line for line in header_lines(netlist, source)),
@@ -92,14 +98,22 @@ def format_blif(netlist: Netlist, source: str | None = None) -> str:
         continued([".inputs", *(names.gates[i] for i in netlist.inputs)]),
         continued([".outputs", *names.outputs]),
     ]
+    constant = {Kind.CONST0: False, Kind.CONST1: True}
+    owned = {s.gate for s, own in zip(netlist.outputs, names.own) if own}
     for i, g in enumerate(netlist.gates):
-        if g.kind is Kind.INPUT:
-            continue
-        cover, onset = gate_cover(g)  # type: ignore[misc]
+        if g.kind is Kind.INPUT or (g.kind in constant and i not in owned):
+            continue  # after lowering, only outputs use constants
+        cover, onset = gate_cover(g)
         gates, cubes = project(cover, g.fanins)
         out.append(_names_block([names.gates[j] for j in gates], names.gates[i], cubes, onset))
     for k, s in enumerate(netlist.outputs):
-        if not names.own[k]:
+        kind = netlist.gates[s.gate].kind
+        if names.own[k]:
+            continue
+        if kind in constant:
+            one = constant[kind] != s.inverted
+            out.append(_names_block([], names.outputs[k], [""] if one else [], True))
+        else:
             cube = "0" if s.inverted else "1"
             out.append(_names_block([names.gates[s.gate]], names.outputs[k], [cube], True))
     out.append(".end")

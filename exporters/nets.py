@@ -6,8 +6,7 @@ iterative depth-first search (linear time, no recursion limit), reporting cycles
 signals and duplicate drivers as ``file:line`` errors.
 
 Writers need one unique, legal name per gate (:func:`net_names`), covers of gates for BLIF
-``.names`` and Verilog sum-of-products (:func:`gate_cover`, :func:`project`), and a fallback for
-gates too wide to write that way (:func:`expand_gates`).
+``.names`` and Verilog sum-of-products (:func:`gate_cover`) and a header stating the counts.
 """
 
 from __future__ import annotations
@@ -231,51 +230,13 @@ def net_names(netlist: Netlist, legal: re.Pattern, share_inputs: bool = False) -
     return NetNames(gates, outputs, own)  # type: ignore[arg-type]
 
 
-# -- covers and expansion for writers -----------------------------------------------------------
-
-COVER_LIMIT = 256
-"""Gates whose cover would need more cubes are written as their AND2 decomposition."""
+# -- covers and headers for writers ----------------------------------------------------------
 
 
-def threshold_cubes(weights: Sequence[int], threshold: int, limit: int) -> list[str] | None:
-    """The minimal true points of ``sum(w_i v_i) >= threshold`` as cubes ('1' for a positive
-    weight, '0' for a negative one, '-' elsewhere); None when there are more than ``limit``.
-
-    A threshold function is unate, so its minimal true points are its prime implicants and
-    their OR is the function. Adding fan-ins by decreasing ``|w|`` and stopping as soon as the
-    sum reaches the threshold yields every minimal point exactly once.
-    """
-    k = len(weights)
-    need = threshold - sum(w for w in weights if w < 0)
-    if need <= 0:
-        return ["-" * k]
-    order = sorted((i for i in range(k) if weights[i]), key=lambda i: -abs(weights[i]))
-    suffix = [0] * (len(order) + 1)
-    for pos in range(len(order) - 1, -1, -1):
-        suffix[pos] = suffix[pos + 1] + abs(weights[order[pos]])
-    cubes: list[str] = []
-    chosen: list[int] = []
-
-    def visit(pos: int, total: int) -> bool:
-        if total >= need:
-            cube = ["-"] * k
-            for i in chosen:
-                cube[i] = "1" if weights[i] > 0 else "0"
-            cubes.append("".join(cube))
-            return len(cubes) <= limit
-        if total + suffix[pos] < need:
-            return True
-        chosen.append(order[pos])
-        ok = visit(pos + 1, total + abs(weights[order[pos]]))
-        chosen.pop()
-        return ok and visit(pos + 1, total)
-
-    return cubes if visit(0, 0) else None
-
-
-def gate_cover(g: Gate, limit: int = COVER_LIMIT) -> tuple[list[str], bool] | None:
+def gate_cover(g: Gate) -> tuple[list[str], bool]:
     """A cover of ``g`` over its fan-ins (their inversion flags not applied) and whether it
-    lists the on-set; None when it needs more than ``limit`` cubes."""
+    lists the on-set. MAJ and THRESHOLD gates have none: writers lower them first
+    (:func:`btfsynth.aig.lower`), so the file holds the gates whose AND2 count is the circuit's."""
     k = len(g.fanins)
     kind = g.kind
     if kind is Kind.CONST0:
@@ -289,80 +250,11 @@ def gate_cover(g: Gate, limit: int = COVER_LIMIT) -> tuple[list[str], bool] | No
     if kind is Kind.OR:
         return ["-" * i + "1" + "-" * (k - 1 - i) for i in range(k)], True
     if kind is Kind.XOR:
-        if k > 1 and 1 << (k - 1) > limit:
-            return None
         rows = (format(r, f"0{k}b") for r in range(1 << k))
         return [row for row in rows if row.count("1") % 2], True
-    if kind is Kind.MAJ:
-        cubes = threshold_cubes([1] * k, (k + 1) // 2, limit)
-        return None if cubes is None else (cubes, True)
-    if kind is Kind.THRESHOLD:
-        cubes = threshold_cubes(list(g.weights), g.threshold, limit)
-        return None if cubes is None else (cubes, True)
     if kind is Kind.SOP:
         return list(g.cover), g.onset
-    raise ValueError(f"no cover for a {kind.value} gate")
-
-
-def project(cover: Sequence[str], fanins: Sequence[Signal]) -> tuple[list[int], list[str]]:
-    """Rewrite a cover over signals (with inversion flags) as a cover over distinct gates:
-    inversions flip literals, repeated gates merge (a cube asking for both values vanishes),
-    repeated cubes go."""
-    columns: dict[int, int] = {}
-    for f in fanins:
-        columns.setdefault(f.gate, len(columns))
-    cubes: dict[str, None] = {}
-    for cube in cover:
-        out = ["-"] * len(columns)
-        for ch, f in zip(cube, fanins):
-            if ch == "-":
-                continue
-            bit = "1" if (ch == "1") != f.inverted else "0"
-            col = columns[f.gate]
-            if out[col] not in ("-", bit):
-                break
-            out[col] = bit
-        else:
-            cubes["".join(out)] = None
-    return list(columns), list(cubes)
-
-
-def expand_gates(netlist: Netlist, keep: Callable[[Gate], bool]) -> Netlist:
-    """``netlist`` with every gate that ``keep`` rejects replaced by its AND2 decomposition
-    (:func:`btfsynth.aig.to_and2` of that gate alone); returned unchanged when all are kept."""
-    from btfsynth.aig import to_and2
-
-    if all(keep(g) for g in netlist.gates):
-        return netlist
-    out = Netlist(name=netlist.name)
-    remap: list[Signal] = []
-    for g in netlist.gates:
-        fanins = [Signal(remap[f.gate].gate, remap[f.gate].inverted ^ f.inverted) for f in g.fanins]
-        if keep(g):
-            remap.append(out.add(g.with_fanins(fanins)))
-            continue
-        alone = Netlist()
-        ins = [alone.add_input(f"i{j}") for j in range(len(fanins))]
-        alone.add_output(alone.add(g.with_fanins(ins)), "y")
-        aig = to_and2(alone)
-        local: list[Signal] = []
-        next_input = iter(fanins)
-        for a in aig.gates:
-            if a.kind is Kind.INPUT:
-                local.append(next(next_input))
-            elif a.kind is Kind.CONST0:
-                local.append(out.add_const(False))
-            else:
-                pair = (
-                    Signal(local[f.gate].gate, local[f.gate].inverted ^ f.inverted)
-                    for f in a.fanins
-                )
-                local.append(out.add(Gate(Kind.AND, tuple(pair))))
-        s = aig.outputs[0]
-        remap.append(Signal(local[s.gate].gate, local[s.gate].inverted ^ s.inverted))
-    for name, s in zip(netlist.output_names, netlist.outputs):
-        out.add_output(Signal(remap[s.gate].gate, remap[s.gate].inverted ^ s.inverted), name)
-    return out
+    raise ValueError(f"a {kind.value} gate has no cover: lower it first")
 
 
 def header_lines(netlist: Netlist, source: str | None) -> list[str]:

@@ -2,11 +2,11 @@
 verilog_read.py, re-exported here so the format module has both).
 
 Writer: one module, one scalar port per input and output (inputs first, each in table order),
-one ``assign`` per gate: ``& | ^ ~`` for AND/OR/XOR/NOT, MAJ and THRESHOLD as the OR of their
-minimal true points (MAJ3 is the OR of the pairwise ANDs), SOP covers as an OR of cube ANDs,
-``1'b0``/``1'b1`` constants; gates whose cover would be too large are written as their AND2
-decomposition. Names that are not legal identifiers become escaped identifiers (``\\a[3] ``),
-or are sanitised when they contain white space; no two nets share a name.
+one ``assign`` per gate: ``& | ^ ~`` for AND/OR/XOR, SOP covers as an OR of cube ANDs,
+``1'b0`` for the constant; MAJ and THRESHOLD gates, which Verilog lacks, are written as their
+AND2 lowering (:func:`btfsynth.aig.lower`), so the module has the circuit's AND2 count. Names
+that are not legal identifiers become escaped identifiers (``\\a[3] ``), or are sanitised when
+they contain white space; no two nets share a name.
 """
 
 from __future__ import annotations
@@ -16,18 +16,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from btfsynth.aig import lower, project
 from btfsynth.errors import BtfsynthError
 from btfsynth.files import atomic_write, write_text
 from btfsynth.netlist import Kind, Netlist
 from btfsynth.truthtable import TruthTable
 
-from .nets import (
-    expand_gates,
-    gate_cover,
-    header_lines,
-    net_names,
-    project,
-)
+from .nets import gate_cover, header_lines, net_names
 from .verilog_read import parse_verilog, read_netlist
 from .verilog_tokens import KEYWORDS, PLAIN, PRINTABLE
 
@@ -83,14 +78,18 @@ def _expression(netlist: Netlist, index: int, names: list[str]) -> str:
         return _literal(names[f.gate], not f.inverted)
     if kind in (Kind.AND, Kind.OR, Kind.XOR):
         return {Kind.AND: " & ", Kind.OR: " | ", Kind.XOR: " ^ "}[kind].join(lits)
-    cover, onset = gate_cover(g)  # type: ignore[misc]
+    cover, onset = gate_cover(g)
     gates, cubes = project(cover, g.fanins)
     return _sop([names[j] for j in gates], cubes, onset)
 
 
+CONSTANTS = (Kind.CONST0, Kind.CONST1)
+"""Constant gates are written only where an output is their net; other outputs on a constant
+are assigned ``1'b0``/``1'b1`` (after lowering, no gate has a constant fan-in)."""
+
+
 def _prepare(netlist: Netlist) -> Netlist:
-    keep = {Kind.MAJ, Kind.THRESHOLD}
-    return expand_gates(netlist, lambda g: g.kind not in keep or gate_cover(g) is not None)
+    return lower(netlist, lambda g: g.kind in (Kind.AND, Kind.OR, Kind.XOR, Kind.SOP))
 
 
 def format_verilog(netlist: Netlist, source: str | None = None) -> str:
@@ -106,18 +105,24 @@ def format_verilog(netlist: Netlist, source: str | None = None) -> str:
     lines.append(",\n".join(f"  {p}" for p in ports))
     lines.append(");")
     ports_out = set(names.outputs)
-    wires = [
-        ident[i]
+    owned = {s.gate for s, own in zip(netlist.outputs, names.own) if own}
+    written = [
+        i
         for i, g in enumerate(netlist.gates)
-        if g.kind is not Kind.INPUT and names.gates[i] not in ports_out
+        if g.kind is not Kind.INPUT and (g.kind not in CONSTANTS or i in owned)
     ]
-    lines += [f"  wire {w};" for w in wires]
-    for i, g in enumerate(netlist.gates):
-        if g.kind is not Kind.INPUT:
-            lines.append(f"  assign {ident[i]} = {_expression(netlist, i, ident)};")
+    lines += [f"  wire {ident[i]};" for i in written if names.gates[i] not in ports_out]
+    for i in written:
+        lines.append(f"  assign {ident[i]} = {_expression(netlist, i, ident)};")
     for k, s in enumerate(netlist.outputs):
-        if not names.own[k]:
-            lines.append(f"  assign {outs[k]} = {_literal(ident[s.gate], s.inverted)};")
+        if names.own[k]:
+            continue
+        kind = netlist.gates[s.gate].kind
+        if kind in CONSTANTS:
+            value = "1'b1" if (kind is Kind.CONST1) != s.inverted else "1'b0"
+        else:
+            value = _literal(ident[s.gate], s.inverted)
+        lines.append(f"  assign {outs[k]} = {value};")
     lines.append("endmodule")
     return "\n".join(lines) + "\n"
 

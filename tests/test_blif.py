@@ -122,18 +122,6 @@ def test_writer_layout_long_lines_and_header():
     assert text.count(".names") == 1  # the AND is the output's own net
 
 
-def test_maj_and_threshold_are_covers_of_their_minimal_true_points():
-    nl = Netlist()
-    x = [nl.add_input(f"x{j}") for j in range(5)]
-    nl.add_output(nl.add_gate(Kind.MAJ, x), "maj")
-    nl.add_output(nl.add_gate(Kind.THRESHOLD, x[:3], weights=(2, -1, 1), threshold=2), "t")
-    text = format_blif(nl)
-    maj_block = text.split(".names x0 x1 x2 x3 x4 maj\n")[1].split(".names")[0]
-    assert len(maj_block.split("\n")) - 1 == 10  # C(5, 3) cubes
-    assert "1-- 1\n" in text and "-01 1\n" not in text  # 2*x0 alone reaches 2
-    assert_same_function(nl, parse_blif(text))
-
-
 def test_gates_wider_than_yosys_allows_are_decomposed():
     nl = Netlist()
     x = [nl.add_input(f"x{j}") for j in range(14)]

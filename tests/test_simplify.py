@@ -4,16 +4,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from btfsynth.aig import and2_count, lower, to_and2
 from btfsynth.netlist import Kind, Netlist, Signal
 from btfsynth.simplify import (
-    and2_count,
     fold_constants,
     push_inverters,
     remove_buffers,
     remove_dead,
     simplify,
     strash,
-    to_aig,
 )
 from btfsynth.truthtable import all_input_rows
 
@@ -145,11 +144,11 @@ def test_remove_dead_keeps_unused_inputs_in_order():
     assert same_function(out, nl)
 
 
-def test_to_aig_counts_and2_with_free_inverters():
+def test_to_and2_counts_and2_with_free_inverters():
     nl, (a, b, c) = inputs("abc")
     nl.add_output(nl.add_gate(Kind.MAJ, [a, b, c]), "m")
     nl.add_output(nl.add_gate(Kind.OR, [a, b]), "o")
-    aig = to_aig(nl)
+    aig = to_and2(nl)
     assert set(kinds(aig)) == {"and"}
     assert and2_count(nl) == 4  # ab + c(a + b): the OR(a, b) is shared
     assert same_function(aig, nl)
@@ -202,10 +201,19 @@ def netlists(draw) -> Netlist:
 @settings(max_examples=100, deadline=None)
 @given(netlists())
 def test_every_pass_keeps_the_function_and_the_interface(nl):
-    for step in (fold_constants, push_inverters, remove_buffers, strash, remove_dead, to_aig):
+    for step in (fold_constants, push_inverters, remove_buffers, strash, remove_dead, to_and2):
         out = step(nl).validate()
         assert same_function(out, nl), step.__name__
         assert out.input_names == nl.input_names and out.output_names == nl.output_names
+
+
+@settings(max_examples=100, deadline=None)
+@given(netlists(), st.sets(st.sampled_from(list(Kind))))
+def test_lowering_some_kinds_keeps_the_function_and_the_and2_count(nl, kept):
+    out = lower(nl, lambda g: g.kind in kept).validate()
+    assert same_function(out, nl)
+    assert {g.kind for g in out.gates} <= kept | {Kind.INPUT, Kind.CONST0, Kind.AND}
+    assert and2_count(out) == and2_count(nl)
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,0 +1,88 @@
+"""One AND2 count everywhere: a circuit keeps its size whichever format it travels through.
+
+The count is :func:`btfsynth.aig.and2_count`; the writers of formats without MAJ/THRESHOLD
+write the gates of the one lowering (:func:`btfsynth.aig.lower`), so reading a file back gives
+the count its header states.
+"""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+from fmt_helpers import DATA, netlists
+from hypothesis import given, settings
+
+from btfsynth.aig import and2_count
+from btfsynth.cli.main import main
+from btfsynth.exporters.aiger import format_aiger, parse_aiger
+from btfsynth.exporters.blif import format_blif, parse_blif
+from btfsynth.exporters.verilog import format_verilog, parse_verilog
+from btfsynth.netlist import Kind, Netlist
+
+
+def header_count(text: str) -> int:
+    return int(re.search(r"AND2 count (\d+)", text).group(1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(netlists(max_inputs=5, max_gates=12))
+def test_every_format_keeps_the_and2_count(nl: Netlist):
+    count = and2_count(nl)
+    blif, verilog = format_blif(nl), format_verilog(nl)
+    assert header_count(blif) == header_count(verilog) == count
+    assert and2_count(parse_blif(blif)) == count
+    assert and2_count(parse_verilog(verilog)) == count
+    assert and2_count(parse_aiger(format_aiger(nl))) == count
+    assert and2_count(parse_aiger(format_aiger(parse_blif(blif)))) == count
+
+
+def test_maj_and_threshold_are_written_as_their_and2_lowering():
+    nl = Netlist()
+    x = [nl.add_input(f"x{j}") for j in range(9)]
+    nl.add_output(nl.add_gate(Kind.MAJ, x), "maj")
+    nl.add_output(nl.add_gate(Kind.THRESHOLD, x[:3], weights=(2, -1, 1), threshold=2), "t")
+    for text in (format_blif(nl), format_verilog(nl)):
+        assert "maj" in text and header_count(text) == and2_count(nl)
+    blif = format_blif(nl).splitlines()
+    fanins = [len(line.split()) - 2 for line in blif if line.startswith(".names")]
+    assert max(fanins) <= 2  # a MAJ9 cover would have 126 cubes over 9 fan-ins
+
+
+def aiger_ands(path) -> int:
+    return int(path.read_bytes().split(b"\n", 1)[0].split()[5])
+
+
+def counts_through_every_route(model, tmp_path) -> dict[str, int]:
+    """The AND2 count of a model as compile prints it, as the BLIF states and gives to stats,
+    in the AIGER compile writes and in the AIGER exported from the BLIF."""
+    blif, direct, exported = (tmp_path / name for name in ("c.blif", "c.aig", "e.aig"))
+    printed = run("compile", str(model), "-o", str(blif))
+    run("compile", str(model), "-o", str(direct))
+    run("export", str(blif), "--format", "aiger", "-o", str(exported))
+    return {
+        "compile prints": int(re.search(r"AND2 count: (\d+)", printed).group(1)),
+        "BLIF header": header_count(blif.read_text()),
+        "stats on the BLIF": int(re.search(r"AND2 count: (\d+)", run("stats", str(blif))).group(1)),
+        "compile -o x.aig": aiger_ands(direct),
+        "AIGER from the BLIF": aiger_ands(exported),
+    }
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_learned_maj9_has_one_and2_count_everywhere(tmp_path):
+    model = tmp_path / "maj9.json"
+    run("learn", "maj:9", "--widths", "9-1", "--sigma", "9", "--seed", "1", "-q", "-o", str(model))
+    counts = counts_through_every_route(model, tmp_path)
+    assert len(set(counts.values())) == 1, counts
+    assert counts["compile prints"] < 126  # not the SOP of its 126 minimal true points
+
+
+def test_a_learned_3x3_multiplier_has_one_and2_count_everywhere(tmp_path):
+    counts = counts_through_every_route(DATA / "learned" / "mult3.json", tmp_path)
+    assert len(set(counts.values())) == 1, counts
