@@ -4,7 +4,7 @@ A node that has the margin δ = sqrt(m/σ) on all its inputs has an equivalent f
 nonzero weights, all ±sqrt(m/s) (s odd: BUF/NOT, MAJ3, AND/OR with the bias, ...). Training
 imposes the margin only on the inputs that occur, so this is checked, not assumed: a node is
 snapped only when the whole network still gets every training item right that it got right
-before. The compiler (btfsynth/compile.py) then reads gates off the snapped nodes.
+before. The compiler (btfsynth/compile/) then reads gates off the snapped nodes.
 """
 
 from __future__ import annotations
