@@ -7,18 +7,22 @@ the count its header states.
 
 from __future__ import annotations
 
+import itertools
 import re
 
+import numpy as np
+import pytest
 from click.testing import CliRunner
 from fmt_helpers import DATA, netlists
 from hypothesis import given, settings
 
-from btfsynth.aig import and2_count
+from btfsynth.aig import and2_count, odd_even_merge_sort, to_and2
 from btfsynth.cli.main import main
 from btfsynth.exporters.aiger import format_aiger, parse_aiger
 from btfsynth.exporters.blif import format_blif, parse_blif
 from btfsynth.exporters.verilog import format_verilog, parse_verilog
 from btfsynth.netlist import Kind, Netlist
+from btfsynth.truthtable import all_input_rows
 
 
 def header_count(text: str) -> int:
@@ -86,3 +90,25 @@ def test_a_learned_maj9_has_one_and2_count_everywhere(tmp_path):
 def test_a_learned_3x3_multiplier_has_one_and2_count_everywhere(tmp_path):
     counts = counts_through_every_route(DATA / "learned" / "mult3.json", tmp_path)
     assert len(set(counts.values())) == 1, counts
+
+
+def test_odd_even_merge_sort_sorts_every_pattern():
+    for n in range(1, 10):
+        comparators = odd_even_merge_sort(n)
+        for row in itertools.product((0, 1), repeat=n):
+            wires = list(row)
+            for a, b in comparators:
+                wires[a], wires[b] = max(wires[a], wires[b]), min(wires[a], wires[b])
+            assert wires == sorted(row, reverse=True), (n, row)
+
+
+@pytest.mark.parametrize(("n", "most"), [(3, 4), (5, 12), (7, 22), (9, 40)])
+def test_majority_lowers_through_the_cheaper_construction(n, most):
+    nl = Netlist()
+    x = [nl.add_input(f"x{j}") for j in range(n)]
+    nl.add_output(nl.add_gate(Kind.MAJ, x), "m")
+    nl.add_output(nl.add_gate(Kind.THRESHOLD, x, weights=(1,) * n, threshold=n // 2 + 1), "t")
+    aig = to_and2(nl)
+    assert and2_count(nl) <= most  # the BDD alone: 4, 18, 36, 60; both outputs share it all
+    rows = all_input_rows(n)
+    assert np.array_equal(aig.evaluate(rows), nl.evaluate(rows))
