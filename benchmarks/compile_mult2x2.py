@@ -17,8 +17,8 @@ from collections import Counter
 
 import numpy as np
 
+from btfsynth import learn
 from btfsynth.compile import compile_network
-from btfsynth.learn import learn
 from btfsynth.netlist import Kind
 from btfsynth.aig import and2_count
 from btfsynth.tasks import multiplier

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from btfsynth import LearnResult
 from btfsynth.dataset import Dataset
-from btfsynth.exporters import aiger, blif, boolearn, netjson, pla, read_netlist, verilog
-from btfsynth.learn import LearnResult
+from btfsynth.exporters import aiger, blif, boolearn, model, netjson, pla, read_netlist, verilog
 from btfsynth.netlist import Kind, Netlist, Signal
 from btfsynth.network import ThresholdNetwork
 from btfsynth.truthtable import TruthTable
@@ -38,8 +38,8 @@ READERS: dict[str, tuple[str, Callable]] = {
     "aag": (".aag", read_netlist),
     "aig": (".aig", read_netlist),
     "netjson": (".json", read_netlist),
-    "model": (".json", ThresholdNetwork.load),
-    "result": (".json", LearnResult.load),
+    "model": (".json", model.read_network_json),
+    "result": (".json", model.read_result),
 }
 """Reader name: (file extension, the function that reads a path)."""
 
@@ -144,9 +144,9 @@ def seeds(rng: random.Random, per_kind: int = 12) -> dict[str, list[bytes]]:
         out["wth"].append(boolearn.format_widths(net.metadata["widths"]).encode())
         out["net"].append(boolearn.format_network(net).encode())
         out["sol"].append(boolearn.format_network(net).encode())
-        out["model"].append(json.dumps(net.to_dict(), indent=1).encode())
+        out["model"].append(json.dumps(model.network_to_dict(net), indent=1).encode())
         result = LearnResult(net, net, True, 10, 0.5, 1, 1.0, None, {"sigma": 3.0}, [{"i": 1}])
-        out["result"].append(json.dumps(result.to_dict(), indent=1).encode())
+        out["result"].append(json.dumps(model.result_to_dict(result), indent=1).encode())
     return out
 
 

@@ -19,9 +19,21 @@ __all__ = [
     "FormatError",
     "Gate",
     "Kind",
+    "LearnResult",
     "Netlist",
     "Signal",
     "ThresholdNetwork",
     "TruthTable",
+    "learn",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``learn`` and ``LearnResult`` (btfsynth.rrr) are imported on first use: the learner
+    imports numba, which commands such as ``btfsynth info`` never need."""
+    if name in ("learn", "LearnResult"):
+        from . import rrr
+
+        return getattr(rrr, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,16 +11,12 @@ stored sorted by receiving node), ``out_ptr``/``out_edges`` the edges out of eac
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import jsonfile, limits
-from .errors import BtfsynthError, FormatError, reading
-from .files import parse_json, read_text, write_text
+from .errors import BtfsynthError
 from .truthtable import Seed, TruthTable, rng_from
 
 OUTPUT_KINDS = ("binary", "class")
@@ -239,147 +235,3 @@ class ThresholdNetwork:
             return float(np.mean(np.argmax(pred, 1) == np.argmax(table.outputs, 1)))
         cared = table.care.sum()
         return float(((pred == table.outputs) & table.care).sum() / cared) if cared else 1.0
-
-    # -- persistence -------------------------------------------------------------------------
-    def to_dict(self) -> dict:
-        """A JSON-ready description (edges as [receiving, sending, weight], as in .net files)."""
-        return {
-            "format": "btfsynth-network",
-            "version": 1,
-            "nodes": self.n_nodes,
-            "inputs": self.n_inputs,
-            "outputs": self.n_outputs,
-            "input_names": list(self.input_names),
-            "output_names": list(self.output_names),
-            "output_kind": self.output_kind,
-            "metadata": self.metadata,
-            "edges": [
-                [int(d), int(s), float(w)] for d, s, w in zip(self.dst, self.src, self.weights)
-            ],
-        }
-
-    @classmethod
-    def from_dict(
-        cls,
-        data: dict,
-        path: str | None = None,
-        text: str | None = None,
-        at: tuple = (),
-    ) -> ThresholdNetwork:
-        """Inverse of :meth:`to_dict`; problems are reported as :class:`FormatError`, with
-        their line when the JSON ``text`` is given (``at``: where ``data`` sits in it).
-
-        The sizes are checked against the caps of :mod:`btfsynth.limits` before anything is
-        allocated for them: inputs against ``inputs``, edges against ``gates``, and the BTF
-        nodes against the edges (each needs an in-edge).
-        """
-        if not isinstance(data, dict) or data.get("format") != "btfsynth-network":
-            raise FormatError(
-                'not a btfsynth network (missing "format": "btfsynth-network")',
-                path,
-                jsonfile.locate(text, at),
-            )
-        where: tuple = ()
-        try:
-            sizes = []
-            for key in ("nodes", "inputs", "outputs"):
-                where = (key,)
-                sizes.append(_exact_int(data[key], key))
-            nodes, inputs, _ = sizes
-            where = ("inputs",)
-            limits.check("inputs", inputs, "inputs", path, jsonfile.locate(text, at + where))
-            where = ("edges",)
-            raw = data["edges"]
-            if not isinstance(raw, list):
-                raise BtfsynthError("edges must be a list of [receiving, sending, weight]")
-            limits.check("edges", len(raw), "gates", path, jsonfile.locate(text, at + where))
-            if nodes <= MAX_NODES and nodes - inputs - 1 > len(raw):  # else cls() says why
-                raise BtfsynthError(
-                    f"{nodes} nodes and {inputs} inputs make {nodes - inputs - 1} BTF nodes, "
-                    f"but there are only {len(raw)} edges (each BTF node needs one)"
-                )
-            for e, edge in enumerate(raw):
-                if not isinstance(edge, list) or len(edge) != 3:
-                    where = ("edges", e)
-                    raise BtfsynthError("an edge must be [receiving, sending, weight]")
-            edges = np.asarray(raw, dtype=np.float64).reshape(len(raw), 3)
-            ends = edges[:, :2]
-            fine = np.isfinite(ends) & (ends == np.round(ends)) & (np.abs(ends) < 2**53)
-            if not np.all(fine):
-                where = ("edges", int(np.flatnonzero(~fine.all(axis=1))[0]))
-                raise BtfsynthError("edge node numbers must be integers")
-            names = {}
-            for key in ("input_names", "output_names"):
-                where = (key,)
-                value = data.get(key, [])
-                if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-                    raise BtfsynthError(f"{key} must be a list of strings")
-                names[key] = tuple(value)
-            where = ("metadata",)
-            metadata = data.get("metadata", {})
-            if not isinstance(metadata, dict):
-                raise BtfsynthError("metadata must be an object")
-            where = ("output_kind",)
-            kind = data.get("output_kind", "binary")
-            if not isinstance(kind, str):
-                raise BtfsynthError(f"output_kind must be one of {OUTPUT_KINDS}")
-            where = _first_bad_edge(edges, inputs + 1, nodes)
-            return cls(
-                *sizes,
-                ends[:, 1].astype(np.int64),
-                ends[:, 0].astype(np.int64),
-                edges[:, 2],
-                names["input_names"],
-                names["output_names"],
-                kind,
-                dict(metadata),
-            )
-        except KeyError as exc:
-            message = f"network is missing the key {exc.args[0]!r}"
-            where = ()
-        except FormatError:
-            raise
-        except (BtfsynthError, TypeError, ValueError, OverflowError) as exc:
-            message = f"bad network: {exc}"
-            if where and where[0] == "edges" and len(where) == 2 and "edge" not in str(exc):
-                where = ()  # cls() refused something else than the edge found
-        line = jsonfile.locate(text, at + where) if where else jsonfile.locate(text, at)
-        raise FormatError(message, path, line)
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the network as JSON (atomically)."""
-        write_text(path, json.dumps(self.to_dict(), indent=1) + "\n")
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> ThresholdNetwork:
-        """Read a network written by :meth:`save` (or the ``network`` key of a model file)."""
-        with reading(path):
-            text = read_text(path)
-            return cls.from_json(parse_json(text, path), os.fspath(path), text)
-
-    @classmethod
-    def from_json(cls, data: object, path: str | None = None, text: str | None = None):
-        """The network of parsed model JSON: a network, or the ``network`` key of a learner
-        result (``text``, when given, locates errors)."""
-        at: tuple = ()
-        is_network = isinstance(data, dict) and data.get("format") == "btfsynth-network"
-        if isinstance(data, dict) and "network" in data and not is_network:
-            data, at = data["network"], ("network",)
-        if not isinstance(data, dict):
-            raise FormatError("expected a JSON object", path, jsonfile.locate(text, at) or 1)
-        return cls.from_dict(data, path, text, at)
-
-
-def _first_bad_edge(edges: np.ndarray, first: int, nodes: int) -> tuple:
-    """``("edges", e)`` for the first edge the constructor will refuse (a weight that is not
-    finite, or ends out of node order), else ``()``: where its error points."""
-    dst, src = edges[:, 0], edges[:, 1]
-    bad = ~np.isfinite(edges[:, 2]) | (dst < first) | (dst >= nodes) | (src < 0) | (src >= dst)
-    return ("edges", int(np.flatnonzero(bad)[0])) if bad.any() else ()
-
-
-def _exact_int(value: object, key: str) -> int:
-    """An int from JSON, refusing floats with fractions, strings and booleans."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BtfsynthError(f"{key} must be an integer, not {value!r}")
-    return value

@@ -14,13 +14,14 @@ import os
 
 import click
 
-from btfsynth.cli.options import read_source, task_options
+from btfsynth.cli.options import given, task_options
 from btfsynth.compile import compile_network
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import NETLIST_FORMATS, read_netlist, write_netlist
+from btfsynth.exporters.model import read_network_json
+from btfsynth.exporters.sources import read_table_or_task
 from btfsynth.files import check_output, read_json
 from btfsynth.netlist import LEAF_KINDS, Kind
-from btfsynth.network import ThresholdNetwork
 from btfsynth.stats import netlist_stats
 
 
@@ -76,9 +77,9 @@ def compile_(
     """Compile the threshold network in MODEL (a learner result or network JSON) into a
     netlist proven equal to it, and write it to OUTPUT."""
     _check_output(output, (model,) + ((table,) if table else ()))
-    network = ThresholdNetwork.load(model)
+    network = read_network_json(model)
     _warn_if_unsolved(model)
-    care = read_source(table, task_options) if table is not None else None
+    care = None if table is None else read_table_or_task(table, **given(task_options, table))
     result = compile_network(network, care, simplify=not no_simplify, shrink=shrink, seed=seed)
     report = result.report
     summary = (

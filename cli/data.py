@@ -6,10 +6,11 @@ import os
 
 import click
 
-from btfsynth.cli.options import given, read_source, task_options
+from btfsynth.cli.options import given, task_options
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import TABLE_FORMATS, boolearn, is_table_file, write_table
+from btfsynth.exporters.sources import read_table_or_task
 from btfsynth.files import check_output
 from btfsynth.tasks import Task, from_spec
 
@@ -69,4 +70,4 @@ def _write(task: Task, output: str) -> str:
 @task_options()
 def info(source: str, task_options: dict) -> None:
     """Describe a truth table: a .pla or .dat file, or a task spec such as mult:2."""
-    click.echo(read_source(source, task_options).summary())
+    click.echo(read_table_or_task(source, **given(task_options, source)).summary())

@@ -17,24 +17,15 @@ import subprocess
 import click
 
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters import is_table_file, read_table
-from btfsynth.exporters.sources import read_circuit
+from btfsynth.exporters import EXPORT_FORMATS, is_table_file
+from btfsynth.exporters.sources import read_circuit, read_table_or_task
 from btfsynth.files import check_output, write_bytes
 from btfsynth.netlist import Netlist
 from btfsynth.truthtable import TruthTable
 
-BY_EXTENSION = {
-    ".v": "verilog",
-    ".blif": "blif",
-    ".dot": "dot",
-    ".gv": "dot",
-    ".aig": "aiger",
-    ".aag": "aiger",
-    ".json": "json",
-    ".svg": "svg",
-    ".png": "png",
-}
 FORMATS = ("verilog", "blif", "dot", "aiger", "json", "svg", "png")
+MODULES = {"json": "netjson"}
+"""The --format names that are not the name of their module in btfsynth.exporters."""
 INSTALL_DOT = (
     "rendering {fmt} needs graphviz's 'dot' program, which is not installed: install graphviz "
     "(apt-get install graphviz, brew install graphviz, conda install graphviz) or use --format dot"
@@ -80,10 +71,16 @@ def write(netlist: Netlist, fmt: str, output: str, name: str, testbench: str | N
 
         render(format_dot(netlist, name), fmt, output)
     else:
-        module = "netjson" if fmt == "json" else fmt
+        module = MODULES.get(fmt, fmt)
         writer = importlib.import_module(f"btfsynth.exporters.{module}")
         options = {"binary": not output.lower().endswith(".aag")} if fmt == "aiger" else {}
         writer.write_netlist(netlist, output, source=name, **options)
+
+
+def _format_of(ext: str) -> str | None:
+    """The --format an output extension names (:data:`btfsynth.exporters.EXPORT_FORMATS`)."""
+    module = EXPORT_FORMATS.get(ext)
+    return next((name for name, m in MODULES.items() if m == module), module)
 
 
 def _same_folder(filename: str | None, path: str) -> bool:
@@ -117,9 +114,9 @@ def _same_folder(filename: str | None, path: str) -> bool:
 def export(source: str, output: str, fmt: str | None, testbench: str | None, table: str | None):
     """Write the netlist (or compiled model) in SOURCE to OUTPUT."""
     ext = os.path.splitext(output)[1].lower()
-    fmt = fmt or BY_EXTENSION.get(ext)
+    fmt = fmt or _format_of(ext)
     if fmt is None:
-        known = " ".join(sorted(BY_EXTENSION))
+        known = " ".join(sorted(EXPORT_FORMATS))
         raise BtfsynthError(
             f"{output}: cannot tell the format from {ext or 'no extension'!r} "
             f"(known: {known}); give --format"
@@ -141,7 +138,7 @@ def export(source: str, output: str, fmt: str | None, testbench: str | None, tab
             raise BtfsynthError(f"{testbench}: --testbench and -o name the same file")
         check_output(testbench, sources)
     netlist = load_source(source)
-    truth = read_table(table) if table is not None else None
+    truth = read_table_or_task(table) if table is not None else None
     try:
         write(netlist, fmt, output, os.path.basename(source), testbench, truth)
     except OSError as exc:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from btfsynth import jit
-from btfsynth.cli.options import given, refuse_on_file, task_options
+from btfsynth.cli.options import given, task_options
 from btfsynth.cli.progress import ProgressDisplay
-from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters import boolearn, read_table
-from btfsynth.exporters.sources import read_network
+from btfsynth.exporters.model import write_result
+from btfsynth.exporters.sources import read_dataset, read_network
 from btfsynth.files import check_output
-from btfsynth.learn import LearnResult
-from btfsynth.learn import learn as learn_network
-from btfsynth.tasks import from_spec
+from btfsynth.rrr import LearnResult
+from btfsynth.rrr import learn as learn_network
 
 
 def _int_list(text: str, sep: str, what: str) -> list[int]:
@@ -28,17 +25,6 @@ def _int_list(text: str, sep: str, what: str) -> list[int]:
     if min(values) < 0:
         raise BtfsynthError(f"{what} {text!r}: widths cannot be negative")
     return values
-
-
-def load_data(source: str, code_width: int, task_options: dict) -> tuple[Dataset, list[int] | None]:
-    """The items of a .dat/.pla file or task spec, and the task's paper widths if any."""
-    refuse_on_file(source, task_options)
-    if source.lower().endswith(".dat"):
-        return boolearn.read_dataset(source, code_width), None
-    if source.lower().endswith(".pla") or os.path.exists(source) or ":" not in source:
-        return Dataset.from_table(read_table(source)), None
-    task = from_spec(source, **given(task_options))
-    return task.dataset, task.widths
 
 
 @click.command()
@@ -121,7 +107,7 @@ def learn(
     network = read_network(net_file) if net_file else None
     full = _int_list(widths, "-", "--widths") if widths else None
     code_width = network.n_inputs if network else (full[0] if full else 0)
-    items, task_widths = load_data(data, code_width, task_options)
+    items, task_widths = read_dataset(data, code_width, **given(task_options, data))
     if hidden is not None:
         full = [items.n_inputs, *_int_list(hidden, ",", "--hidden"), items.n_outputs]
     if full is None and network is None:
@@ -160,7 +146,7 @@ def learn(
             display.close()
     if cold and result.iterations:
         jit.mark_warm()
-    result.save(output)
+    write_result(result, output)
     click.echo(summary(result, output))
     for run in result.runs:
         if "lost" in run:

@@ -14,13 +14,12 @@ from collections.abc import Callable
 import click
 
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters import is_table_file, read_table
-from btfsynth.truthtable import TruthTable
+from btfsynth.exporters import is_table_file
 
 
 def task_options(*seed_names: str) -> Callable:
     """Add ``--items``, ``--task-seed`` (also spelt ``seed_names``) and ``--p`` to a command,
-    which receives them as one ``task_options`` dict (see :func:`read_source`)."""
+    which receives them as one ``task_options`` dict (see :func:`given`)."""
 
     def decorate(command: Callable) -> Callable:
         @functools.wraps(command)
@@ -43,20 +42,11 @@ def task_options(*seed_names: str) -> Callable:
     return decorate
 
 
-def given(task_options: dict) -> dict:
-    """The task options the user gave (seed 0 when not), as ``tasks.from_spec`` takes them."""
-    return {"seed": 0, **{key: v for key, v in task_options.items() if v is not None}}
-
-
-def refuse_on_file(source: str, task_options: dict) -> None:
-    """Task options given with a file instead of a task spec are an error."""
+def given(task_options: dict, source: str | None = None) -> dict:
+    """The task options the user gave (seed 0 when not), as ``tasks.from_spec`` takes them;
+    an error when they come with a truth table file ``source`` instead of a task spec."""
     named = [key for key, value in task_options.items() if value is not None]
-    if named and is_table_file(source):
+    if named and source is not None and is_table_file(source):
         names = ", ".join(f"--{'task-seed' if k == 'seed' else k}" for k in named)
         raise BtfsynthError(f"{source}: task options ({names}) apply to task specs, not to files")
-
-
-def read_source(source: str, task_options: dict) -> TruthTable:
-    """The truth table of a file or task spec; task options on a file are an error."""
-    refuse_on_file(source, task_options)
-    return read_table(source, **given(task_options))
+    return {"seed": 0, **{key: task_options[key] for key in named}}

@@ -1,7 +1,7 @@
 """Progress on stderr: the learner's (redrawn in place on a terminal, plain lines elsewhere)
 and the evaluator's (a bar on a terminal, nothing elsewhere).
 
-btfsynth.learn passes :class:`~btfsynth.rrr.solve.Progress` data after every block of
+btfsynth.rrr.learn passes :class:`~btfsynth.rrr.solve.Progress` data after every block of
 iterations of every run (from this process or from worker processes); this module alone turns
 them into text. On a terminal a header line (restarts done, solved, best gap, elapsed) and one
 line per worker are redrawn at most every :data:`REDRAW_SECONDS`; on a pipe or file one plain
@@ -68,7 +68,7 @@ def worker_text(p: Progress) -> str:
 
 @dataclass(eq=False)
 class ProgressDisplay:
-    """A progress callback for :func:`btfsynth.learn.learn` that draws on ``stream``."""
+    """A progress callback for :func:`btfsynth.rrr.learn.learn` that draws on ``stream``."""
 
     stream: TextIO
     tty: bool

@@ -14,10 +14,10 @@ import sys
 import click
 import numpy as np
 
-from btfsynth.cli.options import read_source, task_options
+from btfsynth.cli.options import given, task_options
 from btfsynth.cli.progress import Bar
 from btfsynth.errors import BtfsynthError, FormatError
-from btfsynth.exporters.sources import read_circuit
+from btfsynth.exporters.sources import read_circuit, read_table_or_task
 from btfsynth.files import read_text
 from btfsynth.sim import as_program, equivalent, evaluate_rows
 from btfsynth.sim import verify as verify_table
@@ -45,7 +45,8 @@ def verify(
     position with a warning. Don't-care outputs are skipped. Exit 0 when all rows agree, 1
     otherwise.
     """
-    circuit, rows = read_circuit(netlist), read_source(table, task_options)
+    circuit = read_circuit(netlist)
+    rows = read_table_or_task(table, **given(task_options, table))
     bar = Bar.on(sys.stderr)
     try:
         report = verify_table(circuit, rows, _match_option(by_position), counterexamples, bar)

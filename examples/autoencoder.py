@@ -13,8 +13,8 @@ import os
 
 import numpy as np
 
+from btfsynth import learn
 from btfsynth.exporters import boolearn
-from btfsynth.learn import learn
 
 DATA = os.environ.get("BTFSYNTH_BENCHMARKS", "/work/shared/benchmarks")
 

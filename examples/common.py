@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from btfsynth.learn import Progress, learn
+from btfsynth import learn
+from btfsynth.rrr.solve import Progress
 from btfsynth.truthtable import TruthTable
 
 

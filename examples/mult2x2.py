@@ -9,7 +9,7 @@ import argparse
 
 import numpy as np
 
-from btfsynth.learn import learn
+from btfsynth import learn
 from btfsynth.tasks import multiplier
 
 

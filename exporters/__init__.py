@@ -3,7 +3,8 @@ reader and its writer, plus dispatch by file extension.
 
 Truth tables: ``.pla`` (Espresso), ``.dat`` (the reference implementation's data files).
 Netlists: ``.blif``, ``.v`` (structural Verilog), ``.aag``/``.aig`` (AIGER), ``.json``;
-``.dot`` is write-only.
+``.dot`` is write-only. Models (threshold networks, learner results): ``model.py``. What a
+command's file or spec holds, by extension and content: ``sources.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ NETLIST_FORMATS = {
     ".json": "netjson",
     ".dot": "dot",
 }
+EXPORT_FORMATS = {**NETLIST_FORMATS, ".gv": "dot", ".svg": "svg", ".png": "png"}
+"""What ``btfsynth export`` writes by extension: the netlist formats, DOT also as ``.gv``, and
+the DOT drawing rendered by graphviz as SVG or PNG."""
 
 
 def _module(table: dict[str, str], path: str | os.PathLike, what: str):
@@ -41,19 +45,10 @@ def is_table_file(source: str | os.PathLike) -> bool:
     return os.path.splitext(os.fspath(source))[1].lower() in TABLE_FORMATS
 
 
-def read_table(source: str | os.PathLike, **task_options) -> TruthTable:
-    """A truth table from a ``.pla``/``.dat`` file or a task spec such as ``mult:2``."""
-    if is_table_file(source):
-        return _module(TABLE_FORMATS, source, "truth table").read_table(source)
-    text = os.fspath(source)
-    if os.path.exists(text) or ":" not in text:
-        raise FormatError(
-            "not a truth table: expected a .pla or .dat file, or a task spec such as mult:2",
-            text,
-        )
-    from btfsynth.tasks import from_spec
-
-    return from_spec(text, **task_options).table
+def read_table(path: str | os.PathLike) -> TruthTable:
+    """A truth table from a ``.pla``/``.dat`` file, by extension (a file or a task spec:
+    :func:`btfsynth.exporters.sources.read_table_or_task`)."""
+    return _module(TABLE_FORMATS, path, "truth table").read_table(path)
 
 
 def write_table(table: TruthTable, path: str | os.PathLike) -> None:

@@ -9,6 +9,7 @@ from test_cli_data import assert_one_line_error
 
 from btfsynth.cli.main import main
 from btfsynth.exporters import read_netlist, write_table
+from btfsynth.exporters.model import network_to_dict, write_network
 from btfsynth.network import ThresholdNetwork
 from btfsynth.tasks import planted_andor, random_rows
 from btfsynth.truthtable import TruthTable, all_input_rows
@@ -24,7 +25,7 @@ def planted(tmp_path):
     task = planted_andor([5, 5, 3], p=0.8, seed=2)
     path = tmp_path / "model.json"
     result = {"format": "btfsynth-learn-result", "solved": True}
-    path.write_text(json.dumps({**result, "network": task.planted_network.to_dict()}))
+    path.write_text(json.dumps({**result, "network": network_to_dict(task.planted_network)}))
     return task, path
 
 
@@ -56,7 +57,7 @@ def test_no_simplify_keeps_the_raw_gates(tmp_path):
     # Two nodes computing AND(a, b): one gate each raw, one shared gate after simplification.
     net = ThresholdNetwork(5, 2, 2, [0, 1, 2, 0, 1, 2], [3, 3, 3, 4, 4, 4], [1.0] * 6)
     model = tmp_path / "net.json"
-    net.save(model)
+    write_network(net, model)
     for flag, gates in (
         ("--no-simplify", "gates:      2  (and 2)"),
         (None, "gates:      1  (and 1)"),
@@ -74,7 +75,7 @@ def test_shrink_option(tmp_path):
     net = ThresholdNetwork.layered([2, 2, 1])
     net = net.with_weights(np.array([1, 1, 1, -1, 1, 1, 1, 1, 1.0]))
     model = tmp_path / "net.json"
-    net.save(model)
+    write_network(net, model)
     out = tmp_path / "c.json"
     for flag, gates in (
         (None, "gates:      3  (and 2, or 1)"),
@@ -91,7 +92,7 @@ def test_shrink_option(tmp_path):
 def test_wide_networks_need_the_table_as_care_set(tmp_path):
     net = ThresholdNetwork.layered([26, 3, 1], seed=4)
     model = tmp_path / "net.json"
-    net.save(model)
+    write_network(net, model)
     rows = random_rows(26, 64, seed=3)
     pla = tmp_path / "care.pla"
     write_table(TruthTable(rows, net.predict(rows)), pla)
@@ -112,7 +113,9 @@ def test_wide_networks_need_the_table_as_care_set(tmp_path):
         ("{not json", "invalid JSON"),
         ('{"format": "btfsynth-network", "nodes": 3}', "missing the key"),
         (
-            json.dumps(ThresholdNetwork.layered([2, 2], seed=0, output_kind="class").to_dict()),
+            json.dumps(
+                network_to_dict(ThresholdNetwork.layered([2, 2], seed=0, output_kind="class"))
+            ),
             "class-output",
         ),
     ],

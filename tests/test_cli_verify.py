@@ -11,6 +11,7 @@ from test_cli_data import assert_one_line_error
 
 from btfsynth.cli.main import main
 from btfsynth.exporters import write_netlist, write_table
+from btfsynth.exporters.model import network_to_dict, write_network
 from btfsynth.netlist import Kind, Netlist
 from btfsynth.network import ThresholdNetwork
 from btfsynth.truthtable import TruthTable, all_input_rows
@@ -61,10 +62,10 @@ def test_verify_a_learned_model(tmp_path):
     net = ThresholdNetwork.layered([3, 4, 2], seed=3)
     rows = all_input_rows(3)
     write_table(TruthTable(rows, net.predict(rows)), tmp_path / "t.pla")
-    net.save(tmp_path / "model.json")
+    write_network(net, tmp_path / "model.json")
     result = run("verify", str(tmp_path / "model.json"), str(tmp_path / "t.pla"))
     assert result.exit_code == 0, result.output
-    learned = {"format": "btfsynth-learn-result", "version": 1, "network": net.to_dict()}
+    learned = {"format": "btfsynth-learn-result", "version": 1, "network": network_to_dict(net)}
     (tmp_path / "result.json").write_text(json.dumps(learned))
     result = run("verify", str(tmp_path / "result.json"), str(tmp_path / "t.pla"))
     assert result.exit_code == 0, result.output

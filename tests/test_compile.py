@@ -238,7 +238,7 @@ def test_real_weight_networks_compile_to_equal_netlists(net, simplify):
 
 @pytest.mark.parametrize("shrink", [False, True])
 def test_learned_mult2_compiles_to_exact_gates_equal_to_the_multiplier(shrink):
-    from btfsynth.learn import learn
+    from btfsynth import learn
 
     table = multiplier(2).table
     learned = learn(table, [4, 4, 4, 4], seed=12, restarts=4)

@@ -16,6 +16,7 @@ from test_cli_data import assert_one_line_error
 
 from btfsynth.cli.main import main
 from btfsynth.exporters import read_netlist, write_netlist, write_table
+from btfsynth.exporters.model import network_to_dict
 from btfsynth.network import ThresholdNetwork
 from btfsynth.truthtable import all_input_rows
 
@@ -58,7 +59,7 @@ def network_file(tmp_path, wrap: bool | str) -> tuple[Path, ThresholdNetwork]:
     """A model file: a bare network, one under a "network" key, or (wrap="learn") a learner
     result, which also holds the network under "network"."""
     network = ThresholdNetwork.layered([3, 4, 2], seed=5)
-    data = network.to_dict()
+    data = network_to_dict(network)
     if wrap == "learn":
         data = {"format": "btfsynth-learn-result", "version": 1, "network": data}
     elif wrap:

@@ -15,10 +15,9 @@ from btfsynth import limits
 from btfsynth.cli.main import main
 from btfsynth.errors import BtfsynthError, FormatError, first_duplicate
 from btfsynth.exporters import boolearn, pla, read_netlist
+from btfsynth.exporters.model import read_network_json, read_result
 from btfsynth.files import read_json
-from btfsynth.learn import LearnResult
 from btfsynth.netlist import Netlist, NetlistError
-from btfsynth.network import ThresholdNetwork
 
 MB = 1 << 20
 
@@ -232,7 +231,7 @@ NETWORK = '{{"format": "btfsynth-network", "nodes": 3, "inputs": 1, "outputs": 1
 )
 def test_model_json_numbers_and_edges_are_located(tmp_path, edges, line, words):
     data = NETWORK.format(edges).encode()
-    refused(tmp_path, "m.json", data, ThresholdNetwork.load, line, words)
+    refused(tmp_path, "m.json", data, read_network_json, line, words)
 
 
 def test_model_json_sizes_are_checked_before_allocating(tmp_path):
@@ -240,17 +239,17 @@ def test_model_json_sizes_are_checked_before_allocating(tmp_path):
         b'{"format": "btfsynth-network", "nodes": 16777216, "inputs": 16777000,\n'
         b' "outputs": 1, "edges": [[16777215, 0, 1.0]]}'
     )
-    refused(tmp_path, "m.json", data, ThresholdNetwork.load, 1, "BTFSYNTH_MAX_INPUTS")
+    refused(tmp_path, "m.json", data, read_network_json, 1, "BTFSYNTH_MAX_INPUTS")
     data = b'{"format": "btfsynth-network", "nodes": 1000, "inputs": 1, "outputs": 1, "edges": []}'
-    refused(tmp_path, "n.json", data, ThresholdNetwork.load, 1, "only 0 edges")
+    refused(tmp_path, "n.json", data, read_network_json, 1, "only 0 edges")
 
 
 def test_deep_json_nesting_names_the_file_and_line(tmp_path):
     deep = b'{"network":\n' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     for name, read in [
-        ("a.json", ThresholdNetwork.load),
+        ("a.json", read_network_json),
         ("b.json", read_netlist),
-        ("c.json", LearnResult.load),
+        ("c.json", read_result),
         ("d.json", read_json),
     ]:
         refused(tmp_path, name, deep, read, 2, "JSON nested too deeply to read")
@@ -271,9 +270,9 @@ def test_netlist_json_with_a_huge_weight_or_wrong_types_is_located(tmp_path):
 
 def test_learn_result_json_with_huge_numbers_is_one_located_error(tmp_path):
     data = b'{"format": "btfsynth-learn-result",\n "seconds": 1' + b"0" * 400 + b"}"
-    refused(tmp_path, "r.json", data, LearnResult.load, 2, "beyond the range of a double")
+    refused(tmp_path, "r.json", data, read_result, 2, "beyond the range of a double")
     data = b'{"format": "btfsynth-learn-result", "network": 5}'
-    refused(tmp_path, "s.json", data, LearnResult.load, None, "learn result")
+    refused(tmp_path, "s.json", data, read_result, None, "learn result")
 
 
 # -- the command ---------------------------------------------------------------------------------

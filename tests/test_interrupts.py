@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from btfsynth.learn import LearnResult
+from btfsynth import LearnResult
+from btfsynth.exporters.model import read_result
 
 STARTUP_SECONDS = 300.0  # a cold numba cache compiles the kernels first (60–200 s)
 EXIT_SECONDS = 20.0
@@ -119,7 +120,7 @@ def assert_interrupted_result(learn: Learn, code: int, stderr: str) -> LearnResu
     assert code == 130, stderr
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
     assert "interrupted: wrote the best weights so far" in stderr
-    result = LearnResult.load(learn.output)
+    result = read_result(learn.output)
     assert result.interrupted and not result.solved
     assert result.iterations > 0 and result.history
     assert len(result.runs) == 2 and all(r["stopped"] == "interrupted" for r in result.runs)
@@ -157,7 +158,7 @@ def test_a_killed_worker_loses_its_run_but_not_the_search(learn_process):
     code, took, _, stderr = learn.finish()
     assert code == 130 and "Traceback" not in stderr, stderr
     assert "lost: its worker was killed by SIGKILL" in stderr
-    result = LearnResult.load(learn.output)
+    result = read_result(learn.output)
     assert result.interrupted and len([r for r in result.runs if "lost" in r]) == 1
 
 

@@ -1,12 +1,11 @@
-"""ThresholdNetwork: structure, CSR views, forward pass, accuracy and JSON persistence."""
+"""ThresholdNetwork: structure, CSR views, forward pass and accuracy."""
 
-import json
 import math
 
 import numpy as np
 import pytest
 
-from btfsynth import BtfsynthError, FormatError, ThresholdNetwork, TruthTable
+from btfsynth import BtfsynthError, ThresholdNetwork, TruthTable
 
 
 def test_layered_network_has_bias_and_full_connections():
@@ -66,60 +65,3 @@ def test_bad_structure_is_refused_with_a_reason():
         ThresholdNetwork(4, 1, 1, [1], [3], [1.0])
     with pytest.raises(BtfsynthError, match="widths"):
         ThresholdNetwork.layered([3])
-
-
-def test_json_round_trip_keeps_everything(tmp_path):
-    net = ThresholdNetwork.layered([2, 3, 1], seed=1, input_names=("p", "q"))
-    net.metadata["sigma"] = 3.0
-    path = tmp_path / "net.json"
-    net.save(path)
-    back = ThresholdNetwork.load(path)
-    assert np.array_equal(back.weights, net.weights) and np.array_equal(back.src, net.src)
-    assert back.input_names == ("p", "q") and back.metadata["sigma"] == 3.0
-
-
-def test_load_reads_the_network_key_of_a_model_file(tmp_path):
-    net = majority3_network()
-    path = tmp_path / "model.json"
-    path.write_text(json.dumps({"solved": True, "network": net.to_dict()}))
-    assert ThresholdNetwork.load(path).output_names == ("maj", "and")
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("{", r"m\.json:1: invalid JSON"),
-        ("[]", r"m\.json:1: expected a JSON object"),
-        ('{"format": "other"}', "not a btfsynth network"),
-        ('{"format": "btfsynth-network", "nodes": 3}', "missing the key"),
-        (
-            '{"format": "btfsynth-network", "nodes": 3, "inputs": 1, "outputs": 1,'
-            ' "edges": [[2, 1, NaN]]}',
-            r"bad network: edge 1 -> 2: weight nan is not finite",
-        ),
-        (
-            '{"format": "btfsynth-network", "nodes": 3.5, "inputs": 1, "outputs": 1, "edges": []}',
-            "nodes must be an integer",
-        ),
-        (
-            '{"format": "btfsynth-network", "nodes": 1000000000000, "inputs": 1, "outputs": 1,'
-            ' "edges": [[2, 1, 1.0]]}',
-            "need 0 <= inputs < nodes",
-        ),
-        (
-            '{"format": "btfsynth-network", "nodes": 3, "inputs": 1, "outputs": 1,'
-            ' "edges": [[2, 0.5, 1.0]], "input_names": [1]}',
-            "node numbers must be integers",
-        ),
-        (
-            '{"format": "btfsynth-network", "nodes": 3, "inputs": 1, "outputs": 1,'
-            ' "edges": [[2, 1, 1.0]], "input_names": [1]}',
-            "input_names must be a list of strings",
-        ),
-    ],
-)
-def test_bad_network_files_give_one_line_errors(tmp_path, text, message):
-    path = tmp_path / "m.json"
-    path.write_text(text)
-    with pytest.raises(FormatError, match=message):
-        ThresholdNetwork.load(path)

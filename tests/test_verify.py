@@ -132,9 +132,9 @@ def test_bit_flip_injection_is_caught_with_correct_counterexamples(nl, data):
 
 
 def test_multiplier_against_the_mult_task_table():
-    from btfsynth.exporters import read_table
+    from btfsynth.exporters.sources import read_table_or_task
 
-    table = read_table("mult:3")
+    table = read_table_or_task("mult:3")
     assert verify(multiplier(3), table).ok
     assert verify(multiplier(3, commuted=True), table).ok
     misnamed = multiplier(3)

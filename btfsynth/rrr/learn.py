@@ -1,14 +1,14 @@
-"""``btfsynth.learn``: learn a Boolean threshold network from training data with RRR.
+"""``btfsynth.rrr.learn``: learn a Boolean threshold network from training data with RRR.
 
 This is the public entry of the learner (docs/method.md): it checks that the problem fits in
-memory, builds the network, runs independent restarts (btfsynth/rrr), snaps the winning
-consensus weights to ±1 patterns and returns a :class:`LearnResult` that saves to and loads from
-JSON. Progress goes to a callback as :class:`Progress` data; nothing here prints.
+memory, builds the network, runs independent restarts (restarts.py), snaps the winning consensus
+weights to ±1 patterns and returns a :class:`LearnResult` (written and read as JSON by
+``btfsynth.exporters.model``). Progress goes to a callback as :class:`Progress` data; nothing
+here prints.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import time
@@ -17,15 +17,13 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .dataset import Dataset
-from .errors import BtfsynthError, FormatError
-from .files import parse_json, read_text, write_text
-from .jsonfile import locate
-from .network import ThresholdNetwork
-from .rrr.restarts import search_restarts
-from .rrr.snap import snap
-from .rrr.solve import Params, Progress, score, state_bytes
-from .truthtable import TruthTable
+from ..dataset import Dataset
+from ..errors import BtfsynthError
+from ..network import ThresholdNetwork
+from ..truthtable import TruthTable
+from .restarts import search_restarts
+from .snap import snap
+from .solve import Params, Progress, score, state_bytes
 
 __all__ = ["LearnResult", "Params", "Progress", "learn"]
 
@@ -60,72 +58,6 @@ class LearnResult:
     interrupted: bool = False
     codes: list[list[int]] | None = None
     exact_on_train: bool = False
-
-    def to_dict(self) -> dict:
-        data = {
-            "format": "btfsynth-learn-result",
-            "version": 1,
-            "solved": self.solved,
-            "iterations": self.iterations,
-            "seconds": self.seconds,
-            "seed": self.seed,
-            "train_accuracy": self.train_accuracy,
-            "exact_on_train": self.exact_on_train,
-            "test_accuracy": self.test_accuracy,
-            "interrupted": self.interrupted,
-            "params": self.params,
-            "runs": self.runs,
-            "history": self.history,
-            "network": self.network.to_dict(),
-            "raw_network": self.raw_network.to_dict(),
-        }
-        if self.codes is not None:
-            data["codes"] = self.codes
-        return data
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the result as JSON (atomically)."""
-        write_text(path, json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
-
-    @classmethod
-    def from_dict(cls, data: dict, path: str | None = None, text: str | None = None) -> LearnResult:
-        """Inverse of :meth:`to_dict`; errors carry their line when the JSON ``text`` is given."""
-        if not isinstance(data, dict) or data.get("format") != "btfsynth-learn-result":
-            raise FormatError("not a btfsynth learn result", path, locate(text, ()))
-        try:
-            train_accuracy = float(data["train_accuracy"])
-            test_accuracy = data["test_accuracy"]
-            return cls(
-                network=ThresholdNetwork.from_dict(data["network"], path, text, ("network",)),
-                raw_network=ThresholdNetwork.from_dict(
-                    data["raw_network"], path, text, ("raw_network",)
-                ),
-                solved=bool(data["solved"]),
-                iterations=int(data["iterations"]),
-                seconds=float(data["seconds"]),
-                seed=int(data["seed"]),
-                train_accuracy=train_accuracy,
-                test_accuracy=None if test_accuracy is None else float(test_accuracy),
-                params=dict(data["params"]),
-                history=list(data["history"]),
-                runs=list(data.get("runs", [])),
-                interrupted=bool(data.get("interrupted", False)),
-                codes=data.get("codes"),
-                # files written before the flag existed: the accuracy says the same
-                exact_on_train=bool(data.get("exact_on_train", train_accuracy == 1.0)),
-            )
-        except KeyError as exc:
-            line = locate(text, ())
-            raise FormatError(
-                f"learn result is missing the key {exc.args[0]!r}", path, line
-            ) from None
-        except (TypeError, ValueError) as exc:
-            raise FormatError(f"bad learn result: {exc}", path, locate(text, ())) from None
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> LearnResult:
-        text = read_text(path)
-        return cls.from_dict(parse_json(text, path), os.fspath(path), text)
 
 
 def as_dataset(data: TruthTable | Dataset, what: str = "training data") -> Dataset:
@@ -357,7 +289,8 @@ def learn(
 
 
 def _finite(row: dict) -> dict:
-    """JSON has no inf/nan: such values become null."""
+    """Values not known yet (inf, nan) become None: a result reads the same in memory and from
+    its JSON, which has no inf or nan."""
     return {
         k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()
     }
