@@ -18,9 +18,9 @@ from collections import Counter
 import numpy as np
 
 from btfsynth import learn
+from btfsynth.aig import and2_count
 from btfsynth.compile import compile_network
 from btfsynth.netlist import Kind
-from btfsynth.aig import and2_count
 from btfsynth.tasks import multiplier
 
 EXACT_KINDS = {Kind.INPUT, Kind.CONST0, Kind.CONST1, Kind.AND, Kind.OR, Kind.MAJ}
