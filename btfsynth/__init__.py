@@ -5,6 +5,8 @@ The pipeline: a :class:`TruthTable` is learned by the RRR method into a
 evaluator and exported to hardware formats (``btfsynth.exporters``).
 """
 
+import importlib
+
 from .jit import use_cache_folder
 
 use_cache_folder()  # before any module with numba kernels is imported
@@ -24,16 +26,27 @@ __all__ = [
     "Signal",
     "ThresholdNetwork",
     "TruthTable",
+    "compile_network",
+    "equivalent",
     "learn",
+    "verify",
 ]
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> object:
-    """``learn`` and ``LearnResult`` (btfsynth.rrr) are imported on first use: the learner
-    imports numba, which commands such as ``btfsynth info`` never need."""
-    if name in ("learn", "LearnResult"):
-        from . import rrr
+LAZY = {
+    "learn": "rrr",
+    "LearnResult": "rrr",
+    "compile_network": "compile",
+    "verify": "sim",
+    "equivalent": "sim",
+}
+"""Names imported from their subpackage on first use: the learner, the compiler and the checks
+import numba (and pyeda), which commands such as ``btfsynth info`` never need."""
 
-        return getattr(rrr, name)
+
+def __getattr__(name: str) -> object:
+    """The :data:`LAZY` names, imported when first asked for."""
+    if name in LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

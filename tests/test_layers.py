@@ -5,6 +5,8 @@ another (shared command helpers live in cli/options.py and cli/progress.py)."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from btfsynth.cli.main import COMMANDS
@@ -61,3 +63,17 @@ def test_no_command_imports_another():
         if name in commands:
             bad = {m for m in imported(name, path) if m in commands - {name}}
             assert not bad, f"{path.relative_to(ROOT)} imports the commands {sorted(bad)}"
+
+
+def test_the_root_package_imports_learner_compiler_and_checks_on_first_use():
+    """``import btfsynth`` stays free of numba; its re-exports are the subpackages' names."""
+    code = (
+        "import sys, btfsynth\n"
+        "assert 'numba' not in sys.modules\n"
+        "from btfsynth import compile_network, equivalent, learn, verify\n"
+        "from btfsynth.compile import compile_network as c\n"
+        "from btfsynth.rrr import learn as l\n"
+        "from btfsynth.sim import equivalent as e, verify as v\n"
+        "assert (compile_network, equivalent, learn, verify) == (c, e, l, v)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
