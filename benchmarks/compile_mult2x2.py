@@ -2,7 +2,7 @@
 
 The paper's setting (method.md §5: 4-4-4-4, σ = 3, β = 0.2, γ = 1e−3, 10^4 iterations per seed).
 Every solved network must compile to AND / OR / MAJ / NOT gates only, equal to the multiplier on
-all 16 rows. AND2 counts (inverters free, after :func:`btfsynth.aig.to_and2`) are printed
+all 16 rows. AND2 counts (inverters free, after :func:`btfsynth.passes.aig.to_and2`) are printed
 for the plain compile and with ``shrink`` (every node re-examined on the patterns it receives);
 the proven optimum for the 2×2 multiplier is 8.
 
@@ -18,9 +18,9 @@ from collections import Counter
 import numpy as np
 
 from btfsynth import learn
-from btfsynth.aig import and2_count
 from btfsynth.compile import compile_network
 from btfsynth.netlist import Kind
+from btfsynth.passes.aig import and2_count
 from btfsynth.tasks import multiplier
 
 EXACT_KINDS = {Kind.INPUT, Kind.CONST0, Kind.CONST1, Kind.AND, Kind.OR, Kind.MAJ}

@@ -3,7 +3,7 @@
 Every other place that interprets gate kinds — the numpy reference evaluator
 (:mod:`btfsynth.sim.reference`, behind :meth:`btfsynth.netlist.Netlist.evaluate`), the
 bit-packed evaluator's opcodes (:mod:`btfsynth.sim.program`), the AND2 lowering
-(:mod:`btfsynth.aig`) and the covers the writers emit (``exporters/nets.gate_cover``) — is
+(:mod:`btfsynth.passes.aig`) and the covers the writers emit (``exporters/nets.gate_cover``) — is
 checked against :func:`value` on every fan-in pattern by ``tests/test_gates.py``;
 :func:`arity_problem` is the one statement of the fan-ins each kind takes, used by
 :meth:`Netlist.validate`.

@@ -22,7 +22,7 @@ from btfsynth.exporters.model import read_network_json
 from btfsynth.exporters.sources import read_table_or_task
 from btfsynth.files import check_output, read_json
 from btfsynth.netlist import LEAF_KINDS, Kind
-from btfsynth.stats import netlist_stats
+from btfsynth.passes.stats import netlist_stats
 
 
 def _check_output(path: str, inputs: tuple[str, ...]) -> None:

@@ -6,7 +6,7 @@ AND) and binary (``aig``: inputs implicit, each AND ``2*v`` stored as the two de
 ``lhs - rhs0`` and ``rhs0 - rhs1`` in 7-bit groups, least significant first, high bit set when
 more follow). Literal ``2*v + 1`` is the complement of variable ``v``; literal 0 is false.
 
-The writer decomposes a netlist with :func:`btfsynth.aig.to_and2` (strashed, constants folded)
+The writer decomposes a netlist with :func:`btfsynth.passes.to_and2` (strashed, constants folded)
 and numbers the inputs 1..I, the ANDs I+1..M in topological order; the symbol table carries the
 input and output names. The reader takes combinational files (L = 0, no bad-state, constraint,
 justice or fairness properties); ANDs of ASCII files may come in any order. Extension ``.aag``
@@ -18,10 +18,10 @@ from __future__ import annotations
 import os
 
 from btfsynth import limits
-from btfsynth.aig import to_and2
 from btfsynth.errors import FormatError, reading
 from btfsynth.files import read_bytes, write_bytes
 from btfsynth.netlist import Gate, Kind, Netlist, Signal
+from btfsynth.passes.aig import to_and2
 
 from .nets import NetBuilder
 

@@ -2,7 +2,7 @@
 
 Writer: ``.model``/``.inputs``/``.outputs``, one ``.names`` per AND, OR, two-input XOR and SOP
 gate; MAJ, THRESHOLD, wider XOR and gates of more than 12 distinct fan-ins (which Yosys refuses)
-are written as their AND2 lowering (:func:`btfsynth.aig.lower`), whose covers read back as the
+are written as their AND2 lowering (:func:`btfsynth.passes.lower`), whose covers read back as the
 same AND2s, so the file has the circuit's AND2 count; one buffer ``.names`` per output that is
 not its gate's own net, ``.end``; long lines are continued with ``\\``.
 
@@ -21,10 +21,10 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from btfsynth.aig import lower, project
 from btfsynth.errors import FormatError, reading
 from btfsynth.files import read_text, write_text
 from btfsynth.netlist import Gate, Kind, Netlist
+from btfsynth.passes.aig import lower, project
 
 from .nets import (
     BOM,

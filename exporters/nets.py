@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from btfsynth import limits
 from btfsynth.errors import FormatError
 from btfsynth.netlist import Gate, Kind, Netlist, Signal
-from btfsynth.stats import netlist_stats
+from btfsynth.passes.stats import netlist_stats
 
 Ref = tuple[Hashable, bool]
 """A reference to a net (its key) and whether it is complemented."""
@@ -236,7 +236,7 @@ def net_names(netlist: Netlist, legal: re.Pattern, share_inputs: bool = False) -
 def gate_cover(g: Gate) -> tuple[list[str], bool]:
     """A cover of ``g`` over its fan-ins (their inversion flags not applied) and whether it
     lists the on-set. MAJ and THRESHOLD gates have none: writers lower them first
-    (:func:`btfsynth.aig.lower`), so the file holds the gates whose AND2 count is the circuit's."""
+    (:func:`btfsynth.passes.lower`), so the file holds gates of the circuit's AND2 count."""
     k = len(g.fanins)
     kind = g.kind
     if kind is Kind.CONST0:

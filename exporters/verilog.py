@@ -4,7 +4,7 @@ verilog_read.py, re-exported here so the format module has both).
 Writer: one module, one scalar port per input and output (inputs first, each in table order),
 one ``assign`` per gate: ``& | ^ ~`` for AND/OR/XOR, SOP covers as an OR of cube ANDs,
 ``1'b0`` for the constant; MAJ and THRESHOLD gates, which Verilog lacks, are written as their
-AND2 lowering (:func:`btfsynth.aig.lower`), so the module has the circuit's AND2 count. Names
+AND2 lowering (:func:`btfsynth.passes.aig.lower`), so the module has the circuit's AND2 count. Names
 that are not legal identifiers become escaped identifiers (``\\a[3] ``), or are sanitised when
 they contain white space; no two nets share a name.
 """
@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from btfsynth.aig import lower, project
 from btfsynth.errors import BtfsynthError
 from btfsynth.files import atomic_write, write_text
 from btfsynth.netlist import Kind, Netlist
+from btfsynth.passes.aig import lower, project
 from btfsynth.truthtable import TruthTable
 
 from .nets import gate_cover, header_lines, net_names

@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import btfsynth.compile as compile_module
-from btfsynth.aig import and2_count
 from btfsynth.compile import CompileMismatch, compile_network, equal_on
 from btfsynth.errors import BtfsynthError
 from btfsynth.netlist import Kind, Netlist, Signal
 from btfsynth.network import ThresholdNetwork
+from btfsynth.passes.aig import and2_count
 from btfsynth.tasks import multiplier, planted_andor, random_rows
 from btfsynth.truthtable import TruthTable, all_input_rows
 

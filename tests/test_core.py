@@ -3,7 +3,7 @@
 import numpy as np
 
 from btfsynth import Kind, Netlist, ThresholdNetwork, TruthTable
-from btfsynth.aig import to_and2
+from btfsynth.passes.aig import to_and2
 from btfsynth.truthtable import all_input_rows
 
 

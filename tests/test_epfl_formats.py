@@ -3,7 +3,7 @@ other tools) gives the same netlist interface and size, and the same function.
 
 Gate counts per format: the AIGER header's A is the number of AND gates read; a BLIF or
 Verilog file counts one gate per ``.names`` block or ``assign``, and its AND2 count after
-:func:`btfsynth.aig.to_and2` (constants folded, structurally hashed, inverters free) equals the
+:func:`btfsynth.passes.to_and2` (constants folded, structurally hashed, inverters free) equals the
 AIGER's A, since the EPFL files are the same AIG written three ways.
 """
 
@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from conftest import third_party
 
-from btfsynth.aig import to_and2
 from btfsynth.exporters import aiger, blif, read_netlist, verilog
 from btfsynth.netlist import Kind
+from btfsynth.passes.aig import to_and2
 
 CIRCUITS = ["adder", "bar", "ctrl", "dec", "i2c", "max", "multiplier", "priority", "router", "sin"]
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from btfsynth import gates, sim
-from btfsynth.aig import to_and2
 from btfsynth.exporters.nets import gate_cover
 from btfsynth.netlist import Gate, Kind, Netlist, NetlistError, Signal
+from btfsynth.passes.aig import to_and2
 from btfsynth.truthtable import all_input_rows, pack_bits, unpack_bits
 
 

@@ -51,6 +51,22 @@ def test_the_core_imports_neither_formats_nor_commands():
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
+STAGES = {  # a stage of the core and the stages it must not import
+    "btfsynth.passes": ("btfsynth.sim", "btfsynth.compile", "btfsynth.rrr"),
+    "btfsynth.sim": ("btfsynth.compile", "btfsynth.rrr"),
+    "btfsynth.compile": ("btfsynth.rrr",),
+}
+
+
+def test_each_stage_imports_only_the_stages_before_it():
+    """data → passes → sim → compile; the learner (rrr) is apart from all three."""
+    for name, path in modules("btfsynth").items():
+        for stage, later in STAGES.items():
+            if name.startswith(stage):
+                bad = {m for m in imported(name, path) if m.startswith(later)}
+                assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
 def test_formats_do_not_import_commands():
     for name, path in modules("btfsynth.exporters").items():
         bad = {m for m in imported(name, path) if m.startswith("btfsynth.cli")}

@@ -5,7 +5,7 @@ import pytest
 
 from btfsynth import Gate, Kind, Netlist, Signal
 from btfsynth.netlist import NetlistError, to_networkx
-from btfsynth.stats import netlist_stats
+from btfsynth.passes.stats import netlist_stats
 from btfsynth.truthtable import all_input_rows
 
 

@@ -4,9 +4,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from btfsynth.aig import and2_count, lower, to_and2
 from btfsynth.netlist import Kind, Netlist, Signal
-from btfsynth.simplify import (
+from btfsynth.passes.aig import and2_count, lower, to_and2
+from btfsynth.passes.simplify import (
     fold_constants,
     push_inverters,
     remove_buffers,

@@ -1,7 +1,7 @@
 """One AND2 count everywhere: a circuit keeps its size whichever format it travels through.
 
-The count is :func:`btfsynth.aig.and2_count`; the writers of formats without MAJ/THRESHOLD
-write the gates of the one lowering (:func:`btfsynth.aig.lower`), so reading a file back gives
+The count is :func:`btfsynth.passes.and2_count`; the writers of formats without MAJ/THRESHOLD
+write the gates of the one lowering (:func:`btfsynth.passes.lower`), so reading a file back gives
 the count its header states.
 """
 
@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from fmt_helpers import DATA, netlists
 from hypothesis import given, settings
 
-from btfsynth.aig import and2_count, odd_even_merge_sort, to_and2
 from btfsynth.cli.main import main
 from btfsynth.exporters.aiger import format_aiger, parse_aiger
 from btfsynth.exporters.blif import format_blif, parse_blif
 from btfsynth.exporters.verilog import format_verilog, parse_verilog
 from btfsynth.netlist import Kind, Netlist
+from btfsynth.passes.aig import and2_count, odd_even_merge_sort, to_and2
 from btfsynth.truthtable import all_input_rows
 
 

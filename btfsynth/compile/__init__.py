@@ -27,7 +27,7 @@ replaced by the gate that computes the same Boolean function of its inputs:
    not all-input-exact; the netlist still equals the network on every input). With ``shrink``
    every node is re-examined and takes the cheaper gate (AND2 count).
 
-The netlist is then simplified (:mod:`btfsynth.simplify`) and proven equal to the network's
+The netlist is then simplified (:mod:`btfsynth.passes.simplify`) and proven equal to the network's
 exact THRESHOLD netlist by the simulator (:mod:`btfsynth.compile.proof`): on all ``2^n`` input
 rows when ``n ≤ 24`` (then the care set used for data-exact nodes is all rows too), else on the
 care set plus 10^6 random rows. A mismatch where the construction promises equality is a bug and
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from ..errors import BtfsynthError
 from ..network import ThresholdNetwork
-from ..simplify import simplify as simplify_netlist
+from ..passes.simplify import simplify as simplify_netlist
 from ..truthtable import Seed, TruthTable
 from .build import build_netlist
 from .function import EXHAUSTIVE_FANIN, EXHAUSTIVE_INPUTS
@@ -79,7 +79,7 @@ def compile_network(
     inputs, and is scored when given. ``reachable`` allows step 4 of the module docstring;
     ``shrink`` applies it to every node whose gate gets cheaper (AND2 count) on the patterns it
     receives, not only to THRESHOLD nodes;
-    ``simplify`` runs :func:`btfsynth.simplify.simplify` on the result; ``random_rows`` and
+    ``simplify`` runs :func:`btfsynth.passes.simplify.simplify` on the result; ``random_rows`` and
     ``seed`` set the random part of the check for wide networks. Class-output networks
     (argmax) have no netlist form.
     """

@@ -41,6 +41,14 @@ def _gate_report(v: int, fn: NodeFunction, fit: Fit, inexact: str) -> NodeGate:
     return NodeGate(v, kind, tuple(int(s) for s in fn.sources), not inexact, "; ".join(reasons))
 
 
+def _better(seen: Fit, fit: Fit) -> bool:
+    """Whether a node takes the gate ``seen`` that fits on the patterns it receives instead of
+    ``fit``: a THRESHOLD or SOP node takes any logic gate (step 4), every node a cheaper one."""
+    if seen.kind in (Kind.THRESHOLD, Kind.SOP):
+        return False
+    return fit.kind in (Kind.THRESHOLD, Kind.SOP) or gate_cost(seen) < gate_cost(fit)
+
+
 def _choose(
     network: ThresholdNetwork, table: TruthTable | None, reachable: bool, shrink: bool
 ) -> list[tuple[int, NodeFunction, Fit, str]]:
@@ -67,7 +75,7 @@ def _choose(
                     f"it receives"
                 )
                 fn, fit = seen, seen_fit
-            elif gate_cost(seen_fit) < gate_cost(fit) and seen_fit.kind is not Kind.THRESHOLD:
+            elif _better(seen_fit, fit):
                 inexact = (
                     f"a {fit.kind.value} gate on all its input patterns, but a "
                     f"{seen_fit.kind.value} on the {patterns} patterns it receives from the "

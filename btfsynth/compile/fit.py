@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..netlist import Kind
+from ..netlist import Gate, Kind, Netlist, Signal
+from ..passes import and2_count
 from ..truthtable import row_keys
 from .function import NodeFunction, restrict
 
@@ -109,18 +110,16 @@ def fit_gate(fn: NodeFunction) -> Fit:
     return _minterms(fn)
 
 
-def gate_cost(fit: Fit) -> float:
-    """AND2 gates of a fitted gate (inverters free), roughly, for choosing between two fits."""
-    k = len(fit.inverted)
-    if fit.kind in (Kind.AND, Kind.OR):
-        return k - 1
-    if fit.kind is Kind.MAJ:
-        return 4 if k == 3 else 2**k
-    if fit.kind is Kind.THRESHOLD:
-        return 2**k + 1
-    if fit.kind is Kind.SOP:
-        return len(fit.cover) * k + 2**k + 1
-    return 0
+def gate_cost(fit: Fit) -> int:
+    """The fitted gate's AND2 count alone (:func:`btfsynth.passes.and2_count`, the count every
+    command prints), for choosing between two fits."""
+    if fit.kind in (Kind.CONST0, Kind.CONST1, Kind.BUF):
+        return 0
+    alone = Netlist()
+    fanins = [Signal(alone.add_input(f"x{j}").gate, bool(i)) for j, i in enumerate(fit.inverted)]
+    gate = Gate(fit.kind, tuple(fanins), None, fit.weights, fit.threshold, fit.cover, fit.onset)
+    alone.add_output(alone.add(gate), "y")
+    return and2_count(alone)
 
 
 def best_observed(fn: NodeFunction) -> tuple[NodeFunction, Fit]:

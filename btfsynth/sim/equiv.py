@@ -4,7 +4,7 @@
 2^n inputs when n ≤ 32 (generated inside the kernel, chunk by chunk), otherwise by random
 simulation (a cheap way to find most differences) followed by one SAT call per output pair on
 the miter. The two circuits are merged into one And-Inverter Graph with structural hashing
-(:func:`btfsynth.aig.to_and2`), so identical logic is shared and outputs that hash to the same
+(:func:`btfsynth.passes.to_and2`), so identical logic is shared and outputs that hash to the same
 node are proved without SAT; each remaining pair's cone is Tseitin-encoded (three clauses per
 AND) and solved with PicoSAT through ``pyeda.boolalg.picosat`` (smallest cones first, each
 output given a fair share of the time left). PicoSAT in pyeda has no time limit, only a
@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from pyeda.boolalg import picosat
 
-from ..aig import to_and2
 from ..netlist import Gate, Kind, Netlist, Signal
 from ..network import ThresholdNetwork
+from ..passes.aig import to_and2
 from ..threshold_netlist import network_to_netlist
 from ..truthtable import pack_bits, rng_from
 from .check import bit_string, match_names

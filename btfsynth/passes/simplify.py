@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from .netlist import Gate, Kind, Netlist, Signal
+from ..netlist import Gate, Kind, Netlist, Signal
 
 Rewrite = Callable[[Netlist, Gate, list[Signal]], Signal]
 """A rewrite adds the replacement of one gate (fan-ins already mapped) to the new netlist."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from .netlist import Gate, Kind, Netlist, NetlistError, Signal
+from ..netlist import Gate, Kind, Netlist, NetlistError, Signal
 from .simplify import remove_dead
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..netlist import LEAF_KINDS, Kind, Netlist
 from .aig import to_and2
-from .netlist import LEAF_KINDS, Kind, Netlist
 
 
 @dataclass
