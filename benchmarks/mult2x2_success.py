@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from btfsynth.network import ThresholdNetwork
-from btfsynth.rrr.restarts import run_restarts
+from btfsynth.rrr.restarts import search_restarts
 from btfsynth.rrr.snap import snap
 from btfsynth.rrr.solve import Params
 from btfsynth.tasks import multiplier
@@ -30,7 +30,8 @@ def main() -> None:
     net = ThresholdNetwork.layered([4, 4, 4, 4])
     params = Params(sigma=3, beta=0.2, gamma=1e-3, max_iter=args.max_iter, gap_stop=0.01)
     tick = time.perf_counter()
-    runs = run_restarts(net, data, params, list(range(args.seeds)), args.jobs, False)
+    seeds = list(range(args.seeds))
+    runs = search_restarts(net, data, params, seeds, args.jobs, False, keep_runs=True).runs
     seconds = time.perf_counter() - tick
     solved = [run for run in runs if run.solved]
     exact = 0

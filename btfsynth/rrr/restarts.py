@@ -228,19 +228,3 @@ def _serial(
             tracker.finish(index, run)
     except KeyboardInterrupt:  # a second signal, outside a run's iterations
         tracker.interrupted = True
-
-
-def run_restarts(
-    network: ThresholdNetwork,
-    data: Dataset,
-    params: Params,
-    seeds: Sequence[int],
-    jobs: int = 1,
-    stop_at_first: bool = True,
-    test: Dataset | None = None,
-    progress: Callable[[Progress], None] | None = None,
-) -> list[Run]:
-    """Every run of :func:`search_restarts`, in seed order (for scripts that study them all)."""
-    return search_restarts(
-        network, data, params, seeds, jobs, stop_at_first, test, progress, keep_runs=True
-    ).runs
