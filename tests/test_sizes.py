@@ -21,7 +21,7 @@ from btfsynth.exporters.aiger import format_aiger, parse_aiger
 from btfsynth.exporters.blif import format_blif, parse_blif
 from btfsynth.exporters.verilog import format_verilog, parse_verilog
 from btfsynth.netlist import Kind, Netlist
-from btfsynth.passes.aig import and2_count, odd_even_merge_sort, to_and2
+from btfsynth.passes.aig import AigBuilder, and2_count, odd_even_merge_sort, to_and2
 from btfsynth.truthtable import all_input_rows
 
 
@@ -112,3 +112,39 @@ def test_majority_lowers_through_the_cheaper_construction(n, most):
     assert and2_count(nl) <= most  # the BDD alone: 4, 18, 36, 60; both outputs share it all
     rows = all_input_rows(n)
     assert np.array_equal(aig.evaluate(rows), nl.evaluate(rows))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_threshold_construction_computes_the_threshold(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        k = int(rng.integers(1, 7))
+        weights = [int(w) for w in rng.integers(-4, 5, k)]
+        threshold = int(rng.integers(-6, 8))
+        rows = all_input_rows(k)
+        want = rows.astype(int) @ np.array(weights) >= threshold
+        builder = AigBuilder(Netlist())
+        ins = [builder.input(f"x{j}") for j in range(k)]
+        positive = [s if w > 0 else ~s for s, w in zip(ins, weights) if w]
+        sizes = [abs(w) for w in weights if w]
+        need = threshold - sum(w for w in weights if w < 0)
+        copies = [s for s, w in zip(positive, sizes) for _ in range(w)]
+        for root in (
+            builder.bdd(ins, weights, threshold),
+            builder.at_least(copies, need),
+            builder.weighted_sum_at_least(positive, sizes, need),
+        ):
+            nl = builder.netlist.copy()
+            nl.outputs, nl.output_names = [root], ["t"]
+            assert np.array_equal(nl.evaluate(rows)[:, 0], want), (weights, threshold)
+
+
+def test_wide_weights_lower_through_the_adder_in_bounded_size():
+    rng = np.random.default_rng(1)
+    nl = Netlist()
+    x = [nl.add_input(f"x{j}") for j in range(20)]
+    weights = tuple(int(w) for w in rng.integers(-(2**40), 2**40, 20))
+    nl.add_output(nl.add_gate(Kind.THRESHOLD, x, weights=weights, threshold=12345), "t")
+    assert and2_count(nl) < 20 * 42 * 8  # full adders over the weights' bits, not 2^20 BDD nodes
+    rows = np.random.default_rng(2).integers(0, 2, (2000, 20), dtype=np.uint8)
+    assert np.array_equal(to_and2(nl).evaluate(rows), nl.evaluate(rows))

@@ -73,7 +73,21 @@ def _parity(ins: Sequence[Signal]) -> tuple[list[Signal], bool]:
 
 
 SELECTION_LIMIT = 64
-"""Thresholds over more fan-in copies than this are built as their BDD only."""
+"""Thresholds over more fan-in copies than this get no selection network."""
+BDD_LIMIT = 4096
+"""Thresholds whose ordered BDD may have more nodes than this get no BDD."""
+
+
+def _bdd_bound(weights: Sequence[int]) -> int:
+    """An upper bound on the nodes of a threshold's ordered BDD: level ``i`` holds at most
+    ``2^i`` nodes and at most one per reachable partial sum."""
+    total, spread = 0, 0
+    for i, w in enumerate(weights):
+        total += min(1 << i, spread + 1)
+        spread += abs(w)
+        if total > BDD_LIMIT:
+            break
+    return total
 
 
 def odd_even_merge_sort(n: int) -> list[tuple[int, int]]:
@@ -168,17 +182,58 @@ class AigBuilder:
         return self.const(False) if distinct is None else self.tree(self.and2, distinct, True)
 
     def threshold(self, ins: Sequence[Signal], weights: Sequence[int], threshold: int) -> Signal:
-        """1 when ``sum(w_i * v_i) >= threshold``: the cheaper (fewer new ANDs) of its ordered
-        BDD and, when the weights are small, a selection network over ``|w_i|`` copies of
-        each fan-in (complemented for a negative weight, which adds ``|w_i|`` to the
-        threshold). The BDD suits wide weights, the network counting gates (MAJ9: 40 ANDs
-        against the BDD's 60)."""
-        builds = [lambda: self.bdd(ins, weights, threshold)]
-        copies = [s if w > 0 else ~s for s, w in zip(ins, weights) for _ in range(abs(w))]
-        if len(copies) <= SELECTION_LIMIT:
-            need = threshold - sum(w for w in weights if w < 0)
-            builds.append(lambda: self.at_least(copies, need))
+        """1 when ``sum(w_i * v_i) >= threshold``: the cheapest (fewest new ANDs) of its
+        ordered BDD (when it has at most :data:`BDD_LIMIT` nodes), a selection network over
+        ``|w_i|`` copies of each fan-in (when there are at most :data:`SELECTION_LIMIT`) and a
+        weighted adder compared with the threshold (always; its size grows with the weights'
+        bits, not their values). A negative weight complements its fan-in and adds ``|w_i|``
+        to the threshold. The BDD suits few fan-ins, the network counting gates (MAJ9: 40 ANDs
+        against the BDD's 60), the adder wide integer weights."""
+        positive = [s if w > 0 else ~s for s, w in zip(ins, weights) if w]
+        sizes = [abs(w) for w in weights if w]
+        need = threshold - sum(w for w in weights if w < 0)
+        builds = [lambda: self.weighted_sum_at_least(positive, sizes, need)]
+        if sum(sizes) <= SELECTION_LIMIT:
+            copies = [s for s, w in zip(positive, sizes) for _ in range(w)]
+            builds.insert(0, lambda: self.at_least(copies, need))
+        if _bdd_bound(weights) <= BDD_LIMIT:
+            builds.insert(0, lambda: self.bdd(ins, weights, threshold))
         return self.cheapest(builds)
+
+    def full_adder(self, a: Signal, b: Signal, c: Signal) -> tuple[Signal, Signal]:
+        """(sum, carry) of three bits: XOR3 and MAJ3 sharing ``a ⊕ b``."""
+        half = self.xor2(a, b)
+        return self.xor2(half, c), self.or2(self.and2(a, b), self.and2(c, half))
+
+    def weighted_sum_at_least(
+        self, ins: Sequence[Signal], weights: Sequence[int], k: int
+    ) -> Signal:
+        """1 when ``sum(w_i * v_i) >= k`` for positive integer weights: each fan-in enters the
+        columns of its weight's one bits, full and half adders compress every column to one
+        bit (carries go to the next column), and the binary sum is compared with ``k``."""
+        if k <= 0 or k > sum(weights):
+            return self.const(k <= 0)
+        columns: list[list[Signal]] = [[] for _ in range(max(weights).bit_length() + len(ins))]
+        for s, w in zip(ins, weights):
+            for j in range(w.bit_length()):
+                if w >> j & 1:
+                    columns[j].append(s)
+        bits = []
+        for j, column in enumerate(columns):
+            while len(column) > 1:
+                if len(column) >= 3:
+                    total, carry = self.full_adder(column.pop(0), column.pop(0), column.pop(0))
+                else:
+                    a, b = column.pop(0), column.pop(0)
+                    total, carry = self.xor2(a, b), self.and2(a, b)
+                column.append(total)
+                if j + 1 < len(columns):
+                    columns[j + 1].append(carry)
+            bits.append(column[0] if column else self.const(False))
+        at_least = self.const(True)  # sum >= k, decided from the least significant bit up
+        for j, bit in enumerate(bits):
+            at_least = self.and2(bit, at_least) if k >> j & 1 else self.or2(bit, at_least)
+        return at_least
 
     def cheapest(self, builds: Sequence[Callable[[], Signal]]) -> Signal:
         """The signal of the build that adds the fewest gates (the first on a tie); the
