@@ -50,7 +50,15 @@ def _check_output(path: str, inputs: tuple[str, ...]) -> None:
     help="Care set (.pla, .dat or task spec): decides nodes too wide to enumerate in "
     "networks of more than 24 inputs, and is scored.",
 )
-@click.option("--no-simplify", is_flag=True, help="Keep one gate per BTF node.")
+@click.option("--no-simplify", is_flag=True, help="Keep one gate per BTF node (no optimising).")
+@click.option(
+    "--effort",
+    type=click.Choice(["fast", "high", "none"]),
+    default="fast",
+    show_default=True,
+    help="AIG optimisation after simplifying (mockturtle's resubstitution, rewriting and "
+    "refactoring, through aigverse); kept only when it gives fewer AND2 gates.",
+)
 @click.option(
     "--shrink",
     is_flag=True,
@@ -70,6 +78,7 @@ def compile_(
     output: str,
     table: str | None,
     no_simplify: bool,
+    effort: str,
     shrink: bool,
     seed: int,
     task_options: dict,
@@ -80,7 +89,14 @@ def compile_(
     network = read_network_json(model)
     _warn_if_unsolved(model)
     care = None if table is None else read_table_or_task(table, **given(task_options, table))
-    result = compile_network(network, care, simplify=not no_simplify, shrink=shrink, seed=seed)
+    result = compile_network(
+        network,
+        care,
+        simplify=not no_simplify,
+        effort=None if effort == "none" else effort,
+        shrink=shrink,
+        seed=seed,
+    )
     report = result.report
     summary = (
         f"{os.path.basename(model)}: {report.exact} exact gates, "

@@ -70,6 +70,21 @@ def test_no_simplify_keeps_the_raw_gates(tmp_path):
         assert np.array_equal(read_netlist(out).evaluate(rows), net.predict(rows))
 
 
+def test_effort_option_optimises_and_reports_before_and_after(tmp_path):
+    # The same network as below: the optimiser finds AND(a, b) without --shrink.
+    net = ThresholdNetwork.layered([2, 2, 1])
+    net = net.with_weights(np.array([1, 1, 1, -1, 1, 1, 1, 1, 1.0]))
+    model = tmp_path / "net.json"
+    write_network(net, model)
+    out = tmp_path / "c.blif"
+    result = run("compile", str(model), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "optimised:  3 → 1 AND2 (effort fast)" in result.output
+    assert "AND2 count: 1" in result.output and "AND2 count 1" in out.read_text()
+    result = run("compile", str(model), "-o", str(out), "--effort", "none")
+    assert "optimised" not in result.output and "AND2 count: 3" in result.output
+
+
 def test_shrink_option(tmp_path):
     # y = AND(AND(a, b), OR(a, b)) is AND(a, b) on every input: --shrink drops the OR.
     net = ThresholdNetwork.layered([2, 2, 1])
@@ -81,7 +96,8 @@ def test_shrink_option(tmp_path):
         (None, "gates:      3  (and 2, or 1)"),
         ("--shrink", "gates:      1  (and 1)"),
     ):
-        result = run("compile", str(model), "-o", str(out), *([flag] if flag else []))
+        flags = ["--effort", "none", *([flag] if flag else [])]  # the fitted gates
+        result = run("compile", str(model), "-o", str(out), *flags)
         assert result.exit_code == 0, result.output
         assert gates in result.output
         assert np.array_equal(

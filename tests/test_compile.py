@@ -106,7 +106,7 @@ def test_constant_and_tied_nodes():
 def test_threshold_fallback_uses_small_integer_weights():
     # h = -1 + 2a + b + c: a AND (b OR c), a threshold function that is no AND/OR/MAJ.
     net = ThresholdNetwork(5, 3, 1, [0, 1, 2, 3], [4, 4, 4, 4], [1.0, 2.0, 1.0, -1.0])
-    result = compile_network(net)
+    result = compile_network(net, effort=None)  # the fitted gate, not optimised
     gate = result.netlist.gates[result.netlist.outputs[0].gate]
     assert gate.kind is Kind.THRESHOLD
     assert gate.weights == (2, 1, 1) and gate.threshold == 3
@@ -273,7 +273,8 @@ def test_shrink_replaces_gates_that_are_simpler_on_the_patterns_they_receive():
     layer1 = [("and", [(0, False), (1, False)]), ("or", [(0, False), (1, False)])]
     net = pattern_network(2, [layer1, [("and", [(0, False), (1, False)])]])
     rows = all_input_rows(2)
-    plain, shrunk = compile_network(net), compile_network(net, shrink=True)
+    plain = compile_network(net, effort=None)
+    shrunk = compile_network(net, shrink=True, effort=None)
     assert plain.report.nodes[-1].kind == "and" and plain.report.data_exact == 0
     assert shrunk.report.nodes[-1].kind == "buf" and shrunk.report.data_exact == 1
     assert and2_count(shrunk.netlist) == 1 < and2_count(plain.netlist) == 3

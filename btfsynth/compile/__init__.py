@@ -27,7 +27,9 @@ replaced by the gate that computes the same Boolean function of its inputs:
    not all-input-exact; the netlist still equals the network on every input). With ``shrink``
    every node is re-examined and takes the cheaper gate (AND2 count).
 
-The netlist is then simplified (:mod:`btfsynth.passes.simplify`) and proven equal to the network's
+The netlist is then simplified (:mod:`btfsynth.passes.simplify`), optimised as an AIG when that
+makes it smaller (:mod:`btfsynth.passes.optimize`, the ``effort`` argument) and proven equal to
+the network's
 exact THRESHOLD netlist by the simulator (:mod:`btfsynth.compile.proof`): on all ``2^n`` input
 rows when ``n ≤ 24`` (then the care set used for data-exact nodes is all rows too), else on the
 care set plus 10^6 random rows. A mismatch where the construction promises equality is a bug and
@@ -43,6 +45,8 @@ from __future__ import annotations
 
 from ..errors import BtfsynthError
 from ..network import ThresholdNetwork
+from ..passes.aig import and2_count
+from ..passes.optimize import optimize
 from ..passes.simplify import simplify as simplify_netlist
 from ..truthtable import Seed, TruthTable
 from .build import build_netlist
@@ -68,6 +72,7 @@ def compile_network(
     table: TruthTable | None = None,
     *,
     simplify: bool = True,
+    effort: str | None = "fast",
     reachable: bool = True,
     shrink: bool = False,
     random_rows: int = RANDOM_ROWS,
@@ -79,7 +84,9 @@ def compile_network(
     inputs, and is scored when given. ``reachable`` allows step 4 of the module docstring;
     ``shrink`` applies it to every node whose gate gets cheaper (AND2 count) on the patterns it
     receives, not only to THRESHOLD nodes;
-    ``simplify`` runs :func:`btfsynth.passes.simplify.simplify` on the result; ``random_rows`` and
+    ``simplify`` runs :func:`btfsynth.passes.simplify.simplify` on the result, then the AIG
+    optimiser :func:`btfsynth.passes.optimize.optimize` at ``effort`` ("fast", "high"; None
+    leaves it out), whose result is kept only when smaller; ``random_rows`` and
     ``seed`` set the random part of the check for wide networks. Class-output networks
     (argmax) have no netlist form.
     """
@@ -99,6 +106,10 @@ def compile_network(
     netlist, report = build_netlist(network, table, reachable, shrink)
     if simplify:
         netlist = simplify_netlist(netlist)
+        if effort is not None:
+            before = and2_count(netlist)
+            netlist = optimize(netlist, effort)
+            report.optimized = (effort, before, and2_count(netlist))
     prove(netlist, network, table, report, random_rows, seed)
     if table is not None:
         report.table_accuracy = table_accuracy(netlist, table)

@@ -46,6 +46,8 @@ class CompileReport:
     """Random rows outside the care set, and on how many of them all outputs agree."""
     table_accuracy: float | None = None
     """Bitwise accuracy of the netlist on the table's cared output bits, when a table is given."""
+    optimized: tuple[str, int, int] | None = None
+    """The optimiser's effort and the AND2 counts before and after it, when it ran."""
 
     @property
     def exact(self) -> int:
@@ -77,6 +79,10 @@ class CompileReport:
             f"{self.data_exact} data-exact (not all-input-exact)",
         ]
         out += [f"  node {g.node} ({g.kind}): {g.reason}" for g in self.nodes if g.reason]
+        if self.optimized is not None:
+            effort, before, after = self.optimized
+            kept = "" if after < before else " (no gain: the gates are kept)"
+            out.append(f"optimised:  {before} → {after} AND2 (effort {effort}){kept}")
         if self.exhaustive:
             out.append(f"verified:   equal to the network on all {self.checked_rows} input rows")
         else:
