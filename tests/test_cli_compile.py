@@ -70,12 +70,17 @@ def test_no_simplify_keeps_the_raw_gates(tmp_path):
         assert np.array_equal(read_netlist(out).evaluate(rows), net.predict(rows))
 
 
-def test_effort_option_optimises_and_reports_before_and_after(tmp_path):
-    # The same network as below: the optimiser finds AND(a, b) without --shrink.
+def implied_and(tmp_path) -> tuple[ThresholdNetwork, str]:
+    """y = AND(AND(a, b), OR(a, b)), which is AND(a, b) on every input, saved as a model."""
     net = ThresholdNetwork.layered([2, 2, 1])
     net = net.with_weights(np.array([1, 1, 1, -1, 1, 1, 1, 1, 1.0]))
     model = tmp_path / "net.json"
     write_network(net, model)
+    return net, str(model)
+
+
+def test_effort_option_optimises_and_reports_before_and_after(tmp_path):
+    _, model = implied_and(tmp_path)  # the optimiser finds AND(a, b) without --shrink
     out = tmp_path / "c.blif"
     result = run("compile", str(model), "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -86,11 +91,7 @@ def test_effort_option_optimises_and_reports_before_and_after(tmp_path):
 
 
 def test_shrink_option(tmp_path):
-    # y = AND(AND(a, b), OR(a, b)) is AND(a, b) on every input: --shrink drops the OR.
-    net = ThresholdNetwork.layered([2, 2, 1])
-    net = net.with_weights(np.array([1, 1, 1, -1, 1, 1, 1, 1, 1.0]))
-    model = tmp_path / "net.json"
-    write_network(net, model)
+    net, model = implied_and(tmp_path)  # --shrink drops the OR
     out = tmp_path / "c.json"
     for flag, gates in (
         (None, "gates:      3  (and 2, or 1)"),
