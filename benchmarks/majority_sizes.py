@@ -12,11 +12,10 @@ without it the ABC columns are left out.
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
+
+from abc_baseline import ABC, RESYN2, abc_ands
 
 from btfsynth import compile_network, learn
 from btfsynth.exporters import write_netlist, write_table
@@ -24,22 +23,6 @@ from btfsynth.netlist import Kind, Netlist
 from btfsynth.passes import and2_count
 from btfsynth.passes.aig import AigBuilder
 from btfsynth.tasks import majority
-
-ABC = shutil.which("berkeley-abc") or shutil.which("abc")
-RESYN2 = (
-    "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; "
-    "rewrite -z; balance"
-)
-"""ABC's ``resyn2`` script (an alias of its abc.rc, which a bare ABC does not load)."""
-
-
-def abc_ands(script: str) -> int | None:
-    """The AND count ABC prints after ``script`` (None without ABC)."""
-    if ABC is None:
-        return None
-    out = subprocess.run([ABC, "-c", f"{script}; print_stats"], capture_output=True, text=True)
-    found = re.search(r"and\s*=\s*(\d+)", out.stdout)
-    return int(found.group(1)) if found else None
 
 
 def built(n: int, construction: str) -> int:

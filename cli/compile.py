@@ -1,4 +1,5 @@
-"""``btfsynth compile`` and ``btfsynth stats``: threshold network → gate netlist, and its size.
+"""``btfsynth compile``, ``stats`` and ``optimize``: threshold network → gate netlist, its size,
+and any netlist made smaller.
 
 ``compile`` prints the compile report (which gate each BTF node became, THRESHOLD fallbacks and
 data-exact nodes with their reasons, how the netlist was proven equal to the network) and the
@@ -22,6 +23,8 @@ from btfsynth.exporters.model import read_network_json
 from btfsynth.exporters.sources import read_table_or_task
 from btfsynth.files import check_output, read_json
 from btfsynth.netlist import LEAF_KINDS, Kind
+from btfsynth.passes import and2_count
+from btfsynth.passes.optimize import equal, optimize
 from btfsynth.passes.stats import netlist_stats
 
 
@@ -135,3 +138,34 @@ def stats(netlist: str) -> None:
         source = read_json(netlist).get("source")
         if source:
             click.echo(f"compiled:   {source}")
+
+
+@click.command("optimize")
+@click.argument("netlist")
+@click.option("-o", "--output", required=True, help="Netlist file to write (by extension).")
+@click.option("--effort", type=click.Choice(["fast", "high"]), default="fast", show_default=True)
+@click.option("--seconds", type=click.FloatRange(min=0), default=None, help="Time budget.")
+@click.option(
+    "--max-ands",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Write nothing and exit 1 when the result has more AND2 gates than this.",
+)
+def optimize_(
+    netlist: str, output: str, effort: str, seconds: float | None, max_ands: int | None
+) -> None:
+    """Optimise NETLIST (any readable format, from btfsynth or another tool) as an AIG, prove
+    the result equal to it (SAT equivalence checking) and write it to OUTPUT."""
+    _check_output(output, (netlist,))
+    circuit = read_netlist(netlist)
+    before = and2_count(circuit)
+    result = optimize(circuit, effort, seconds)
+    after = and2_count(result)
+    if not equal(circuit, result):
+        raise BtfsynthError(f"internal error: the optimised {netlist} is not equal to it")
+    click.echo(f"optimised:  {before} → {after} AND2 (effort {effort}); proven equal (SAT)")
+    if max_ands is not None and after > max_ands:
+        click.echo(f"{after} AND2 is more than --max-ands {max_ands}: nothing written", err=True)
+        raise SystemExit(1)
+    write_netlist(result, output, source=f"{os.path.basename(netlist)} optimised ({effort})")
+    click.echo(f"wrote {output}")

@@ -1,16 +1,20 @@
 """``btfsynth compile`` and ``btfsynth stats`` through the click application."""
 
 import json
+import re
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from fmt_helpers import DATA
 from test_cli_data import assert_one_line_error
 
 from btfsynth.cli.main import main
 from btfsynth.exporters import read_netlist, write_table
 from btfsynth.exporters.model import network_to_dict, write_network
 from btfsynth.network import ThresholdNetwork
+from btfsynth.passes import and2_count
+from btfsynth.sim import equivalent
 from btfsynth.tasks import planted_andor, random_rows
 from btfsynth.truthtable import TruthTable, all_input_rows
 
@@ -194,3 +198,22 @@ def test_compile_takes_the_task_options_of_its_table(planted, tmp_path):
     result = run("compile", str(model), *args, "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "100.00 % of cared output bits right" in result.output  # the planted circuit's rows
+
+
+def test_optimize_makes_an_epfl_circuit_smaller_and_proves_it(tmp_path):
+    source = DATA / "epfl" / "ctrl.aig"
+    out = tmp_path / "ctrl.blif"
+    result = run("optimize", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    before, after = map(int, re.search(r"optimised:  (\d+) → (\d+) AND2", result.output).groups())
+    assert after < before == 174 and "proven equal" in result.output
+    written = read_netlist(out)
+    assert and2_count(written) == after
+    assert equivalent(read_netlist(source), written).equal
+
+
+def test_optimize_with_max_ands_writes_nothing_and_exits_1_when_over(tmp_path):
+    out = tmp_path / "ctrl.aig"
+    result = run("optimize", str(DATA / "epfl" / "ctrl.aig"), "-o", str(out), "--max-ands", "50")
+    assert result.exit_code == 1 and "more than --max-ands 50" in result.output
+    assert not out.exists()

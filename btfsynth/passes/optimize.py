@@ -127,3 +127,11 @@ def optimize(netlist: Netlist, effort: str = "fast", seconds: float | None = Non
         best = aig
     result = from_aigverse(best, netlist)
     return result if and2_count(result) < and2_count(netlist) else netlist
+
+
+def equal(a: Netlist, b: Netlist) -> bool | None:
+    """Whether ``a`` and ``b`` (same inputs and outputs, by position) are equal, by mockturtle's
+    SAT-based combinational equivalence checking (None if it gave up)."""
+    from aigverse.algorithms import equivalence_checking
+
+    return equivalence_checking(to_aigverse(a), to_aigverse(b))
