@@ -78,6 +78,17 @@ BDD_LIMIT = 4096
 """Thresholds whose ordered BDD may have more nodes than this get no BDD."""
 
 
+MAJ5_AIG = (
+    (2, False, 4, False), (1, True, 3, True), (1, False, 3, False), (5, True, 7, True),
+    (2, True, 4, True), (0, True, 8, False), (6, True, 10, True), (9, True, 11, False),
+    (0, False, 8, True), (12, True, 13, True),
+)  # fmt: skip
+"""MAJ5 in 10 ANDs, the known optimum (against 12 for the pruned sorting network), found by
+SAT-based exact synthesis (one-hot fan-in selection, polarity and simulation variables per
+gate and row, CaDiCaL): nodes 0–4 are the inputs, node 5 + i is the i-th entry (a, a
+complemented, b, b complemented), and the output is the last node complemented."""
+
+
 def _bdd_bound(weights: Sequence[int]) -> int:
     """An upper bound on the nodes of a threshold's ordered BDD: level ``i`` holds at most
     ``2^i`` nodes and at most one per reachable partial sum."""
@@ -196,9 +207,19 @@ class AigBuilder:
         if sum(sizes) <= SELECTION_LIMIT:
             copies = [s for s, w in zip(positive, sizes) for _ in range(w)]
             builds.insert(0, lambda: self.at_least(copies, need))
+            if len(copies) == 5 and need == 3:
+                builds.insert(0, lambda: self.maj5(copies))
         if _bdd_bound(weights) <= BDD_LIMIT:
             builds.insert(0, lambda: self.bdd(ins, weights, threshold))
         return self.cheapest(builds)
+
+    def maj5(self, ins: Sequence[Signal]) -> Signal:
+        """MAJ5 of ``ins`` as :data:`MAJ5_AIG`."""
+        nodes = list(ins)
+        for a, invert_a, b, invert_b in MAJ5_AIG:
+            x, y = nodes[a], nodes[b]
+            nodes.append(self.and2(~x if invert_a else x, ~y if invert_b else y))
+        return ~nodes[-1]
 
     def full_adder(self, a: Signal, b: Signal, c: Signal) -> tuple[Signal, Signal]:
         """(sum, carry) of three bits: XOR3 and MAJ3 sharing ``a ⊕ b``."""
