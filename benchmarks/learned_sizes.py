@@ -1,0 +1,69 @@
+"""AND2 counts of learned circuits, by the default ``compile`` and through BLIF, against ABC on
+the bare truth table in the same run (the figures of issue #12).
+
+Each function is learned with the settings of the issue, compiled with the defaults (AIG
+optimisation at effort fast), checked on every row of its table, written to BLIF and read back;
+ABC's ``resyn2`` runs on the table written as PLA. The 3×3 multiplier is the learned network
+vendored in ``tests/data/learned/mult3.json`` (learning it takes minutes). Times exclude
+learning.
+
+    python benchmarks/learned_sizes.py
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from abc_baseline import RESYN2, abc_ands
+
+from btfsynth import compile_network, learn
+from btfsynth.exporters import read_netlist, write_netlist, write_table
+from btfsynth.exporters.model import read_result
+from btfsynth.passes import and2_count
+from btfsynth.sim import verify
+from btfsynth.tasks import majority, multiplier, sorter
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = [  # name, task, learner settings (or None: the vendored network), best known
+    ("MAJ5", majority(5), {"widths": [5, 1], "sigma": 5.0}, 10),
+    ("MAJ7", majority(7), {"widths": [7, 1], "sigma": 7.0}, 20),
+    ("MAJ9", majority(9), {"widths": [9, 1], "sigma": 9.0}, 30),
+    ("sorter5", sorter(5), {"widths": [5, 5], "sigma": 5.0, "restarts": 8, "jobs": 2}, 18),
+    (
+        "sorter6",
+        sorter(6),
+        {"widths": [6, 6], "sigma": 6.0, "restarts": 16, "jobs": 2, "max_iter": 50_000},
+        24,
+    ),  # fmt: skip
+    ("mult2", multiplier(2), {"widths": [4, 4, 4, 4], "restarts": 32, "jobs": 2}, 8),
+    ("mult3", multiplier(3), None, 35),
+]
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="learned_sizes"))
+    print(f"{'function':10}{'compile':>8}{'BLIF':>6}{'ABC table':>11}{'best':>6}  exact  seconds")
+    for name, task, settings, best in CASES:
+        if settings is None:
+            network = read_result(ROOT / "tests/data/learned/mult3.json").network
+        else:
+            network = learn(task.table, seed=1, **settings).network
+        start = time.perf_counter()
+        netlist = compile_network(network).netlist
+        seconds = time.perf_counter() - start
+        blif, pla = folder / f"{name}.blif", folder / f"{name}.pla"
+        write_netlist(netlist, blif)
+        write_table(task.table, pla)
+        exact = verify(netlist, task.table).ok
+        abc = abc_ands(f"read_pla {pla}; strash; {RESYN2}")
+        print(
+            f"{name:10}{and2_count(netlist):>8}{and2_count(read_netlist(blif)):>6}"
+            f"{'-' if abc is None else abc:>11}{best:>6}  {'yes' if exact else 'NO':5}"
+            f"{seconds:>8.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
