@@ -16,9 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from abc_baseline import RESYN2, abc_ands
-
 from btfsynth import compile_network, learn
+from btfsynth.cli.compare import RESYN2, abc_ands
 from btfsynth.exporters import read_netlist, write_netlist, write_table
 from btfsynth.exporters.model import read_result
 from btfsynth.passes import and2_count

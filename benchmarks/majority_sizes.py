@@ -15,9 +15,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from abc_baseline import ABC, RESYN2, abc_ands
-
 from btfsynth import compile_network, learn
+from btfsynth.cli.compare import ABC, RESYN2, abc_ands
 from btfsynth.exporters import write_netlist, write_table
 from btfsynth.netlist import Kind, Netlist
 from btfsynth.passes import and2_count

@@ -16,8 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from abc_baseline import ABC, RESYN2, abc_ands
-
+from btfsynth.cli.compare import ABC, RESYN2, abc_ands
 from btfsynth.exporters import read_netlist
 from btfsynth.passes import and2_count
 from btfsynth.passes.optimize import equal, optimize

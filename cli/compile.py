@@ -15,6 +15,7 @@ import os
 
 import click
 
+from btfsynth.cli.compare import comparison
 from btfsynth.cli.options import given, task_options
 from btfsynth.compile import compile_network
 from btfsynth.errors import BtfsynthError
@@ -26,6 +27,11 @@ from btfsynth.netlist import LEAF_KINDS, Kind
 from btfsynth.passes import and2_count
 from btfsynth.passes.optimize import equal, optimize
 from btfsynth.passes.stats import netlist_stats
+
+COMPARE_HELP = (
+    "Also build the circuit from the bare truth table (--table, or the circuit's own complete "
+    "table) with espresso + the optimiser and with ABC resyn2, and print the AND2 counts."
+)
 
 
 def _check_output(path: str, inputs: tuple[str, ...]) -> None:
@@ -75,6 +81,7 @@ def _check_output(path: str, inputs: tuple[str, ...]) -> None:
     show_default=True,
     help="Seed of the random rows checked for networks of more than 24 inputs.",
 )
+@click.option("--compare", is_flag=True, help=COMPARE_HELP)
 @task_options()
 def compile_(
     model: str,
@@ -84,6 +91,7 @@ def compile_(
     effort: str,
     shrink: bool,
     seed: int,
+    compare: bool,
     task_options: dict,
 ) -> None:
     """Compile the threshold network in MODEL (a learner result or network JSON) into a
@@ -109,6 +117,8 @@ def compile_(
     click.echo(f"wrote {output}")
     for line in result.report.lines() + netlist_stats(result.netlist).lines():
         click.echo(line)
+    if compare:
+        click.echo(comparison(result.netlist, care))
 
 
 def _warn_if_unsolved(model: str) -> None:
@@ -145,6 +155,7 @@ def stats(netlist: str) -> None:
 @click.option("-o", "--output", required=True, help="Netlist file to write (by extension).")
 @click.option("--effort", type=click.Choice(["fast", "high"]), default="fast", show_default=True)
 @click.option("--seconds", type=click.FloatRange(min=0), default=None, help="Time budget.")
+@click.option("--compare", is_flag=True, help=COMPARE_HELP)
 @click.option(
     "--max-ands",
     type=click.IntRange(min=0),
@@ -152,7 +163,12 @@ def stats(netlist: str) -> None:
     help="Write nothing and exit 1 when the result has more AND2 gates than this.",
 )
 def optimize_(
-    netlist: str, output: str, effort: str, seconds: float | None, max_ands: int | None
+    netlist: str,
+    output: str,
+    effort: str,
+    seconds: float | None,
+    compare: bool,
+    max_ands: int | None,
 ) -> None:
     """Optimise NETLIST (any readable format, from btfsynth or another tool) as an AIG, prove
     the result equal to it (SAT equivalence checking) and write it to OUTPUT."""
@@ -164,6 +180,8 @@ def optimize_(
     if not equal(circuit, result):
         raise BtfsynthError(f"internal error: the optimised {netlist} is not equal to it")
     click.echo(f"optimised:  {before} → {after} AND2 (effort {effort}); proven equal (SAT)")
+    if compare:
+        click.echo(comparison(result, None))
     if max_ands is not None and after > max_ands:
         click.echo(f"{after} AND2 is more than --max-ands {max_ands}: nothing written", err=True)
         raise SystemExit(1)

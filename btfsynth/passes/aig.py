@@ -257,13 +257,13 @@ class AigBuilder:
         return at_least
 
     def cheapest(self, builds: Sequence[Callable[[], Signal]]) -> Signal:
-        """The signal of the build that adds the fewest gates (the first on a tie); the
+        """The signal of the build that adds the fewest ANDs (the first on a tie); the
         others are tried and taken back."""
         size = len(self.netlist.gates)
         costs = []
         for build in builds:
             build()
-            costs.append(len(self.netlist.gates) - size)
+            costs.append(sum(g.kind is Kind.AND for g in self.netlist.gates[size:]))
             self.truncate(size)
         return builds[costs.index(min(costs))]()
 
@@ -363,7 +363,7 @@ def lower(netlist: Netlist, keep: Callable[[Gate], bool]) -> Netlist:
             continue
         before = len(out.gates)
         s = builder.gate(g, ins)
-        new = s.gate >= before  # not a wire, a constant or an AND built before
+        new = s.gate >= before and out.gates[s.gate].kind is Kind.AND  # not a wire or constant
         if new and g.kind not in _ALWAYS and keep(g) and not any(map(builder.is_const, ins)):
             builder.truncate(before)
             s = out.add(g.with_fanins(ins))
