@@ -157,6 +157,13 @@ def stats(netlist: str) -> None:
 @click.option("--seconds", type=click.FloatRange(min=0), default=None, help="Time budget.")
 @click.option("--compare", is_flag=True, help=COMPARE_HELP)
 @click.option(
+    "--conflicts",
+    type=click.IntRange(min=0),
+    default=100_000,
+    show_default=True,
+    help="SAT conflicts the proof may spend (0: no limit); unproven, nothing is written (exit 3).",
+)
+@click.option(
     "--max-ands",
     type=click.IntRange(min=0),
     default=None,
@@ -168,16 +175,26 @@ def optimize_(
     effort: str,
     seconds: float | None,
     compare: bool,
+    conflicts: int,
     max_ands: int | None,
 ) -> None:
     """Optimise NETLIST (any readable format, from btfsynth or another tool) as an AIG, prove
-    the result equal to it (SAT equivalence checking) and write it to OUTPUT."""
+    the result equal to it (SAT equivalence checking) and write it to OUTPUT. Exit 1 above
+    --max-ands, 3 when the proof ran out of conflicts; nothing is written then."""
     _check_output(output, (netlist,))
     circuit = read_netlist(netlist)
     before = and2_count(circuit)
     result = optimize(circuit, effort, seconds)
     after = and2_count(result)
-    if not equal(circuit, result):
+    proven = equal(circuit, result, conflicts)
+    if proven is None:
+        click.echo(
+            f"optimised:  {before} → {after} AND2, but not proven equal within {conflicts} SAT "
+            "conflicts (raise --conflicts, 0 for no limit): nothing written",
+            err=True,
+        )
+        raise SystemExit(3)
+    if not proven:
         raise BtfsynthError(f"internal error: the optimised {netlist} is not equal to it")
     click.echo(f"optimised:  {before} → {after} AND2 (effort {effort}); proven equal (SAT)")
     if compare:

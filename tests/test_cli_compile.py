@@ -217,3 +217,13 @@ def test_optimize_with_max_ands_writes_nothing_and_exits_1_when_over(tmp_path):
     result = run("optimize", str(DATA / "epfl" / "ctrl.aig"), "-o", str(out), "--max-ands", "50")
     assert result.exit_code == 1 and "more than --max-ands 50" in result.output
     assert not out.exists()
+
+
+def test_optimize_writes_nothing_and_exits_3_when_the_proof_gives_up(tmp_path, monkeypatch):
+    import btfsynth.cli.compile as command
+
+    monkeypatch.setattr(command, "equal", lambda a, b, conflicts: None)
+    out = tmp_path / "ctrl.aig"
+    result = run("optimize", str(DATA / "epfl" / "ctrl.aig"), "-o", str(out), "--conflicts", "5")
+    assert result.exit_code == 3 and "not proven equal within 5 SAT conflicts" in result.output
+    assert not out.exists()

@@ -129,9 +129,10 @@ def optimize(netlist: Netlist, effort: str = "fast", seconds: float | None = Non
     return result if and2_count(result) < and2_count(netlist) else netlist
 
 
-def equal(a: Netlist, b: Netlist) -> bool | None:
+def equal(a: Netlist, b: Netlist, conflicts: int = 0) -> bool | None:
     """Whether ``a`` and ``b`` (same inputs and outputs, by position) are equal, by mockturtle's
-    SAT-based combinational equivalence checking (None if it gave up)."""
+    SAT-based combinational equivalence checking; None when it stops at ``conflicts`` SAT
+    conflicts (0: no limit). Wide arithmetic (EPFL sin) needs more than 10^5."""
     from aigverse.algorithms import equivalence_checking
 
-    return equivalence_checking(to_aigverse(a), to_aigverse(b))
+    return equivalence_checking(to_aigverse(a), to_aigverse(b), conflict_limit=conflicts)
