@@ -19,7 +19,8 @@ from btfsynth.exporters import write_table
 from btfsynth.netlist import Netlist
 from btfsynth.passes import and2_count
 from btfsynth.passes.optimize import optimize
-from btfsynth.truthtable import TruthTable, all_input_rows
+from btfsynth.sim.check import complete_table
+from btfsynth.truthtable import TruthTable
 
 ABC = shutil.which("berkeley-abc") or shutil.which("abc")
 RESYN2 = (
@@ -37,20 +38,13 @@ def abc_ands(script: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def own_table(netlist: Netlist) -> TruthTable:
-    """The complete truth table of ``netlist`` (at most :data:`ESPRESSO_INPUTS` inputs)."""
-    rows = all_input_rows(netlist.n_inputs)
-    names = (tuple(netlist.input_names), tuple(netlist.output_names))
-    return TruthTable(rows, netlist.evaluate(rows), None, *names, netlist.name)
-
-
 def comparison(circuit: Netlist, table: TruthTable | None) -> str:
     """One line: the AND2 counts of ``circuit``, of espresso + the optimiser and of ABC on
     ``table`` (by default the circuit's own complete table)."""
     if table is None:
         if circuit.n_inputs > ESPRESSO_INPUTS:
             return f"compare:    needs a table of at most {ESPRESSO_INPUTS} inputs"
-        table = own_table(circuit)
+        table = complete_table(circuit)
     if table.is_complete and table.n_inputs <= ESPRESSO_INPUTS:
         espresso = str(and2_count(optimize(espresso_netlist(table))))
     else:

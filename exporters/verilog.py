@@ -218,14 +218,6 @@ def own_table(netlist: Netlist) -> TruthTable:
             f"a testbench of all rows needs at most 20 inputs, the netlist has {netlist.n_inputs};"
             " give a truth table"
         )
-    from btfsynth.truthtable import all_input_rows
+    from btfsynth.sim.check import complete_table  # the evaluator: only when asked for
 
-    rows = all_input_rows(netlist.n_inputs)
-    return TruthTable(
-        rows,
-        netlist.evaluate(rows),
-        None,
-        tuple(netlist.input_names),
-        tuple(netlist.output_names),
-        netlist.name,
-    )
+    return complete_table(netlist)

@@ -4,9 +4,9 @@ The AIG is the common currency of logic synthesis (ABC, AIGER): its AND count is
 measure quoted by the paper and by the EPFL suite, and the only AND2 count this tool prints
 (:func:`and2_count`, used by ``stats``, the file headers and the compiler). Every gate kind is
 rewritten here and nowhere else: AND/OR as balanced trees, XOR2 as three ANDs, MAJ and
-THRESHOLD gates as the cheaper of their ordered BDD (one multiplexer per node, memoised on the
-remaining threshold) and a pruned sorting network (MAJ3 is ``ab + c(a + b)``, four ANDs), SOP
-covers as an OR of cube ANDs.
+THRESHOLD gates as the cheapest of their ordered BDD, a pruned sorting network, a weighted
+adder compared with the threshold and, for MAJ5, its optimal 10-AND circuit
+(:meth:`AigBuilder.threshold`), SOP covers as an OR of cube ANDs.
 Repeated fan-ins merge first (:func:`project` for covers), constants fold and identical ANDs are
 shared (structural hashing) while building.
 

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import BtfsynthError
 from ..netlist import Netlist
 from ..network import ThresholdNetwork
-from ..truthtable import TruthTable, pack_bits
+from ..truthtable import TruthTable, all_input_rows, pack_bits
 from .packed import iter_chunks, popcount
 from .program import as_program
 
@@ -178,3 +178,10 @@ def accuracy(circuit: Netlist | ThresholdNetwork, table: TruthTable, **match) ->
     rows = 1 - report.rows_wrong / report.rows_checked if report.rows_checked else 1.0
     bits = 1 - report.bits_wrong / report.bits_checked if report.bits_checked else 1.0
     return Accuracy(rows, bits)
+
+
+def complete_table(netlist: Netlist) -> TruthTable:
+    """The complete truth table of ``netlist`` (all 2^n rows), from the reference evaluator."""
+    rows = all_input_rows(netlist.n_inputs)
+    names = (tuple(netlist.input_names), tuple(netlist.output_names))
+    return TruthTable(rows, netlist.evaluate(rows), None, *names, netlist.name)
