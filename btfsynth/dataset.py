@@ -88,16 +88,18 @@ class Dataset:
 
     @classmethod
     def from_table(cls, table: TruthTable, output_kind: str = "binary") -> Dataset:
-        """The rows of a truth table as items (don't-cares must be absent: the learner imposes
-        every output)."""
-        if table.has_dont_cares:
+        """The rows of a truth table as items. Rows whose outputs are all don't-cares are left
+        out (they constrain nothing); a row with only some don't-care outputs is refused, as
+        the learner imposes every output of an item."""
+        free = ~table.care.any(axis=1) & (table.n_outputs > 0)
+        if (~table.care[~free]).any():
             raise BtfsynthError(
-                f"{table.name}: the learner needs fully specified rows; drop or fill the "
-                "don't-cares first"
+                f"{table.name}: the learner needs rows whose outputs are all cared for or all "
+                "don't-cares; drop or fill the other don't-cares first"
             )
         return cls(
-            table.inputs,
-            table.outputs,
+            table.inputs[~free],
+            table.outputs[~free],
             table.n_inputs,
             "binary",
             output_kind,

@@ -294,6 +294,17 @@ class TruthTable:
             outputs, care, self.input_names, self.output_names, self.name
         )
 
+    def care_rows(self, unseen: bool = False) -> np.ndarray:
+        """Which outputs must keep their value on each of the 2^n rows (``care[r, k]``,
+        canonical row order): the cared outputs of the rows present, and every output of the
+        rows absent unless ``unseen`` makes them don't-cares too."""
+        care = self.complete().care
+        if not unseen:
+            present = np.zeros(1 << self.n_inputs, dtype=bool)
+            present[row_numbers(self.inputs)] = True
+            care[~present] = True
+        return care
+
     def sample(self, k: int, seed: Seed = None) -> TruthTable:
         """``k`` distinct rows of this table drawn uniformly without replacement."""
         if not 0 <= k <= self.n_rows:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import click
 
+from btfsynth.budget import Budget, parse_budget
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import is_table_file
 
@@ -50,3 +51,23 @@ def given(task_options: dict, source: str | None = None) -> dict:
         names = ", ".join(f"--{'task-seed' if k == 'seed' else k}" for k in named)
         raise BtfsynthError(f"{source}: task options ({names}) apply to task specs, not to files")
     return {"seed": 0, **{key: task_options[key] for key in named}}
+
+
+class BudgetType(click.ParamType):
+    """``--budget``: wall time (``60s``, ``2m``) or, where ``work`` allows, iterations."""
+
+    name = "budget"
+
+    def __init__(self, work: bool = False):
+        self.work = work
+
+    def convert(self, value, param, ctx) -> Budget:
+        if isinstance(value, Budget):
+            return value
+        try:
+            budget = parse_budget(str(value))
+        except BtfsynthError as error:
+            self.fail(str(error), param, ctx)
+        if budget.iterations is not None and not self.work:
+            self.fail(f"{value!r}: this command takes a time budget, such as 60s", param, ctx)
+        return budget

@@ -36,7 +36,7 @@ def test_espresso_refuses_a_sampled_table():
 def test_compare_line_names_both_baselines():
     netlist = espresso_netlist(multiplier(2).table)
     line = comparison(netlist, multiplier(2).table)
-    assert line.startswith("compare:    this circuit ") and "espresso + optimiser 9" in line
+    assert line.startswith("compare:    this circuit ") and "espresso + optimiser 8" in line
     assert ("ABC resyn2 8" if ABC else "ABC resyn2 - (no ABC)") in line
 
 

@@ -327,7 +327,10 @@ def test_tiny_tie_breaking_weights_are_kept():
     result = compile_network(net)
     rows = all_input_rows(3)
     assert np.array_equal(result.netlist.evaluate(rows), net.predict(rows))
-    assert result.report.nodes[0].support == (1, 2, 3)
+    # Whether the forward pass (a BLAS dot product) keeps the subnormal term depends on its
+    # order of summation; the compiler follows the forward pass either way.
+    c_matters = not np.array_equal(net.predict(rows[0::2]), net.predict(rows[1::2]))
+    assert result.report.nodes[0].support == ((1, 2, 3) if c_matters else (1, 2))
 
 
 def test_float_rounding_that_breaks_threshold_logic_still_compiles_exactly():

@@ -47,12 +47,16 @@ from ..errors import BtfsynthError
 from ..network import ThresholdNetwork
 from ..passes.aig import and2_count
 from ..passes.optimize import optimize
+from ..passes.resub import MAX_INPUTS
 from ..passes.simplify import simplify as simplify_netlist
 from ..truthtable import Seed, TruthTable
 from .build import build_netlist
 from .function import EXHAUSTIVE_FANIN, EXHAUSTIVE_INPUTS
 from .proof import RANDOM_ROWS, equal_on, prove, table_accuracy
 from .report import CompileMismatch, CompileReport, CompileResult, NodeGate
+
+DONT_CARES = ("table", "unseen", "none")
+"""What :func:`compile_network` may treat as don't-cares."""
 
 __all__ = [
     "EXHAUSTIVE_FANIN",
@@ -75,6 +79,8 @@ def compile_network(
     effort: str | None = "fast",
     reachable: bool = True,
     shrink: bool = False,
+    dont_cares: str = "table",
+    seconds: float | None = None,
     random_rows: int = RANDOM_ROWS,
     seed: Seed = 0,
 ) -> CompileResult:
@@ -86,7 +92,11 @@ def compile_network(
     receives, not only to THRESHOLD nodes;
     ``simplify`` runs :func:`btfsynth.passes.simplify.simplify` on the result, then the AIG
     optimiser :func:`btfsynth.passes.optimize.optimize` at ``effort`` ("fast", "high"; None
-    leaves it out), whose result is kept only when smaller; ``random_rows`` and
+    leaves it out), whose result is kept only when smaller. ``dont_cares`` says which rows
+    the optimiser may change in networks of at most 16 inputs: "table" the table's
+    don't-care outputs, "unseen" also every output of the rows the table lacks, "none" no
+    row; the netlist is then proven equal to the network on the other rows. ``seconds`` bounds
+    the optimiser's time. ``random_rows`` and
     ``seed`` set the random part of the check for wide networks. Class-output networks
     (argmax) have no netlist form.
     """
@@ -103,14 +113,29 @@ def compile_network(
             f"the table has {table.n_inputs} inputs and {table.n_outputs} outputs, "
             f"the network {network.n_inputs} and {network.n_outputs}"
         )
+    if dont_cares not in DONT_CARES:
+        raise BtfsynthError(
+            f"dont_cares must be one of {', '.join(DONT_CARES)}, not {dont_cares!r}"
+        )
     netlist, report = build_netlist(network, table, reachable, shrink)
+    care = None
     if simplify:
         netlist = simplify_netlist(netlist)
         if effort is not None:
+            care = _care(table, dont_cares)
             before = and2_count(netlist)
-            netlist = optimize(netlist, effort)
+            netlist = optimize(netlist, effort, seconds, care)
             report.optimized = (effort, before, and2_count(netlist))
-    prove(netlist, network, table, report, random_rows, seed)
+            report.dont_cares = 0 if care is None else int(care.size - care.sum())
+    prove(netlist, network, table, report, random_rows, seed, care)
     if table is not None:
         report.table_accuracy = table_accuracy(netlist, table)
     return CompileResult(netlist, report)
+
+
+def _care(table: TruthTable | None, dont_cares: str):
+    """The care rows the optimiser keeps (None: all rows)."""
+    if table is None or dont_cares == "none" or table.n_inputs > MAX_INPUTS:
+        return None
+    care = table.care_rows(unseen=dont_cares == "unseen")
+    return None if care.all() else care

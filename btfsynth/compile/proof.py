@@ -41,13 +41,19 @@ def _blocks_with(suspects: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
 
 
 def _wrong(
-    pair: Program, network: ThresholdNetwork, block: np.ndarray, at: np.ndarray
+    pair: Program,
+    network: ThresholdNetwork,
+    block: np.ndarray,
+    at: np.ndarray,
+    care: np.ndarray | None = None,
 ) -> np.ndarray:
     """Of the rows ``at`` of ``block``, where the netlist differs from the exact network, those
-    where it differs from the forward pass too. The pass runs on the whole block: its rounding
-    can depend on how many rows it is given, and a block is what the compiler gives it."""
+    where it differs from the forward pass too, on an output ``care`` keeps (its rows ``at``).
+    The pass runs on the whole block: its rounding can depend on how many rows it is given,
+    and a block is what the compiler gives it."""
     got = evaluate_rows(pair, block[at])[:, : pair.n_outputs // 2]
-    return at[np.any(got != network.predict(block)[at], axis=1)]
+    differs = got != network.predict(block)[at]
+    return at[np.any(differs if care is None else differs & care, axis=1)]
 
 
 def _wrong_rows(pair: Program, network: ThresholdNetwork, rows: np.ndarray) -> np.ndarray:
@@ -93,16 +99,19 @@ def prove(
     report: CompileReport,
     random_rows: int,
     seed: Seed,
+    care: np.ndarray | None = None,
 ) -> None:
     """Prove the netlist equal to the network and record how in ``report``; a network with
-    data-exact nodes may differ on random rows outside the care set, which are counted."""
+    data-exact nodes may differ on random rows outside the care set, which are counted.
+    ``care`` (2^n rows × outputs, n ≤ 24) leaves the outputs it marks False unchecked."""
     pair = _pair(netlist, network)
     n = network.n_inputs
     if n <= EXHAUSTIVE_INPUTS:
         for numbers in differing_rows(pair):
             for lo, at in _blocks_with(numbers):
                 block = rows_of(np.arange(lo, min(lo + BLOCK, 1 << n)), n)
-                wrong = _wrong(pair, network, block, at)
+                cared = None if care is None else care[lo + at]
+                wrong = _wrong(pair, network, block, at, cared)
                 if len(wrong):
                     raise _counterexample(pair, network, block[wrong[0]], "")
         report.checked_rows, report.exhaustive = 1 << n, True

@@ -14,8 +14,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..netlist import Gate, Kind, Netlist, Signal
 from .aig import and2_count, to_and2
+from .resub import MAX_INPUTS, resubstitute
 
 EFFORTS = ("fast", "high")
 
@@ -91,8 +94,15 @@ def from_aigverse(aig, like: Netlist) -> Netlist:
     return out
 
 
-def optimize(netlist: Netlist, effort: str = "fast", seconds: float | None = None) -> Netlist:
-    """A smaller equivalent AND2 netlist of ``netlist`` (the input itself when none is found).
+def optimize(
+    netlist: Netlist,
+    effort: str = "fast",
+    seconds: float | None = None,
+    care: np.ndarray | None = None,
+) -> Netlist:
+    """A smaller AND2 netlist equal to ``netlist`` (the input itself when none is found), on
+    the cared rows only when ``care`` is given (``care[r, o]``: output ``o`` must keep its
+    value on input row ``r``, canonical order; circuits of at most :data:`MAX_INPUTS` inputs).
 
     ``effort`` picks the script of :data:`SCRIPTS`; ``seconds`` bounds the time (a round
     that has started is finished). Deterministic: the same input gives the same result.
@@ -108,9 +118,13 @@ def optimize(netlist: Netlist, effort: str = "fast", seconds: float | None = Non
     deadline = None if seconds is None else time.monotonic() + seconds
 
     def cheap(aig):
-        """Resubstitution and refactoring (fast) until they gain nothing."""
+        """Resubstitution (with don't-cares over all rows, for few inputs) and refactoring
+        until they gain nothing."""
         while True:
             size = aig.num_gates
+            if netlist.n_inputs <= MAX_INPUTS:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                aig = to_aigverse(resubstitute(from_aigverse(aig, netlist), care, left))
             aig_resubstitution(aig, max_inserts=script.resub_inserts, inplace=True)
             sop_refactoring(aig, max_pis=script.refactor_pis, inplace=True)
             aig = cleanup_dangling(aig)
