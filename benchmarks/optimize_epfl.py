@@ -1,10 +1,11 @@
 """``btfsynth optimize`` on the EPFL combinational benchmarks, next to ABC in the same run.
 
-For each circuit: its AND count, btfsynth's result (``optimize``, effort fast and high; proven
-equal by SAT equivalence checking within 10^5 conflicts, else marked) and ABC's ``resyn2`` on
-the same file (Debian's ``berkeley-abc``; ``resyn2`` spelled out, as a bare ABC has no abc.rc),
-with their times. Reads ``$BTFSYNTH_SHARED/benchmarks/epfl`` or ``../shared/benchmarks/epfl``,
-else the four circuits vendored in ``tests/data/epfl``.
+For each circuit: its AND count, btfsynth's result (``optimize``, effort fast and high), the
+proof that the high-effort result equals the file (:func:`btfsynth.sim.equivalent`:
+enumeration or SAT sweeping, without a conflict limit) with its time, and ABC's ``resyn2`` on
+the same file (Debian's ``berkeley-abc``; ``resyn2`` spelled out, as a bare ABC has no abc.rc).
+Reads ``$BTFSYNTH_SHARED/benchmarks/epfl`` or ``../shared/benchmarks/epfl``, else the four
+circuits vendored in ``tests/data/epfl``.
 
     python benchmarks/optimize_epfl.py [NAME ...]
 """
@@ -19,12 +20,11 @@ from pathlib import Path
 from btfsynth.cli.compare import ABC, RESYN2, abc_ands
 from btfsynth.exporters import read_netlist
 from btfsynth.passes import and2_count
-from btfsynth.passes.optimize import equal, optimize
+from btfsynth.passes.optimize import optimize
+from btfsynth.sim import equivalent
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFLICTS = 100_000
-"""SAT conflicts each proof may spend (the default of ``btfsynth optimize``)."""
-DEFAULT = ["ctrl", "dec", "int2float", "router", "cavlc", "priority", "i2c", "adder", "max"]
+DEFAULT = ["ctrl", "dec", "router", "i2c", "priority", "adder", "max", "bar", "sin", "multiplier"]
 
 
 def folder() -> Path:
@@ -42,33 +42,33 @@ def abc(path: Path) -> tuple[int | None, float]:
     return abc_ands(f"read {path}; strash; {RESYN2}"), time.perf_counter() - start
 
 
+def timed(function, *args):
+    start = time.perf_counter()
+    return function(*args), time.perf_counter() - start
+
+
 def main(names: list[str]) -> None:
     where = folder()
     print(f"circuits from {where}; ABC: {ABC or 'not found'}")
-    heads = [("circuit", 10), ("ANDs", 7), ("fast", 7), ("s", 6), ("high", 7), ("s", 6)]
     print(
-        "".join(f"{h:>{w}}" if w < 10 else f"{h:{w}}" for h, w in heads) + "    ABC     s  high/ABC"
+        f"{'circuit':10}{'ANDs':>7}{'fast':>7}{'s':>6}{'high':>7}{'s':>6}  {'proof':11}{'s':>6}"
+        f"{'ABC':>7}{'s':>6}  high/ABC"
     )
     for name in names:
         path = where / f"{name}.aig"
         if not path.exists():
             continue
         circuit = read_netlist(path)
-        row, unproven = [and2_count(circuit)], 0
-        for effort in ("fast", "high"):
-            start = time.perf_counter()
-            result = optimize(circuit, effort)
-            seconds = time.perf_counter() - start
-            proven = equal(circuit, result, CONFLICTS)
-            assert proven is not False, f"{name}: not equal after optimize ({effort})"
-            unproven += proven is None
-            row += [and2_count(result), seconds]
-        ands, seconds = abc(path)
-        ratio = f"{row[3] / ands:.2f}" if ands else "-"
+        fast, fast_s = timed(optimize, circuit, "fast")
+        high, high_s = timed(optimize, circuit, "high")
+        proof, proof_s = timed(equivalent, circuit, high, True)
+        assert proof.status == "equivalent", f"{name}: {proof.summary()}"
+        ands, abc_s = abc(path)
+        ratio = f"{and2_count(high) / ands:.2f}" if ands else "-"
         print(
-            f"{name:10}{row[0]:>7}{row[1]:>7}{row[2]:>6.1f}{row[3]:>7}{row[4]:>6.1f}"
-            f"{ands if ands is not None else '-':>7}{seconds:>6.1f}  {ratio}"
-            + ("  (not proven within the conflict limit)" if unproven else "")
+            f"{name:10}{and2_count(circuit):>7}{and2_count(fast):>7}{fast_s:>6.1f}"
+            f"{and2_count(high):>7}{high_s:>6.1f}  {proof.method:11}{proof_s:>6.1f}"
+            f"{ands if ands is not None else '-':>7}{abc_s:>6.1f}  {ratio}"
         )
 
 

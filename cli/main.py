@@ -22,7 +22,7 @@ COMMANDS = {
     "learn": ("learn", "learn", "Learn a threshold network from a truth table (RRR)."),
     "compile": ("compile", "compile_", "Compile a learned threshold network into a gate netlist."),
     "stats": ("compile", "stats", "Print gate counts, AND2 count and depth of a netlist."),
-    "optimize": ("compile", "optimize_", "Make a netlist smaller as an AIG, proven equal."),
+    "optimize": ("optimize", "optimize_", "Make a netlist smaller as an AIG, proven equal."),
     "export": ("export", "export", "Write Verilog, BLIF, DOT, AIGER, SVG or PNG."),
     "verify": ("verify", "verify", "Check a netlist against a truth table."),
     "equiv": ("verify", "equiv", "Prove two netlists equivalent or find a counterexample."),

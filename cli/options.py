@@ -1,4 +1,4 @@
-"""Options shared by the commands that take a truth table or a task spec.
+"""Options shared by several commands: task-spec options, budgets, the netlist output check.
 
 A task spec (``ca:30:16:1``, ``planted-andor:32-32-32``) has options of its own: how many rows
 to draw, the task's seed and the planted gate probability. Every command that takes a spec
@@ -9,13 +9,26 @@ with the seed of ``learn`` or ``compile``.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 
 import click
 
 from btfsynth.budget import Budget, parse_budget
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters import is_table_file
+from btfsynth.exporters import NETLIST_FORMATS, is_table_file
+from btfsynth.files import check_output
+
+DC_UNSEEN_HELP = (
+    "Treat the rows the table lacks as don't-cares too (a sampled table); by default the "
+    "circuit keeps the learned values there."
+)
+BUDGET_HELP = "Time the optimiser may take, such as 60s or 2m (a started round finishes)."
+COMPARE_HELP = (
+    "Also build the circuit from the bare truth table (--table, or the circuit's own complete "
+    "table) with espresso + the optimiser and with ABC resyn2, and print the AND2 counts."
+)
+MAX_ANDS_HELP = "Write nothing and exit 1 when the result has more AND2 gates than this."
 
 
 def task_options(*seed_names: str) -> Callable:
@@ -71,3 +84,21 @@ class BudgetType(click.ParamType):
         if budget.iterations is not None and not self.work:
             self.fail(f"{value!r}: this command takes a time budget, such as 60s", param, ctx)
         return budget
+
+
+def check_netlist_output(path: str, inputs: tuple[str, ...]) -> None:
+    """Refuse an unknown netlist extension or an unwritable path before any work is done."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in NETLIST_FORMATS:
+        known = ", ".join(sorted(NETLIST_FORMATS))
+        raise BtfsynthError(
+            f"{path}: unknown netlist format {ext or '(no extension)'!r}; known: {known}"
+        )
+    check_output(path, inputs)
+
+
+def too_big(count: int, max_ands: int | None) -> None:
+    """Exit 1, saying so, when ``count`` AND2 gates exceed ``--max-ands`` (nothing written)."""
+    if max_ands is not None and count > max_ands:
+        click.echo(f"{count} AND2 is more than --max-ands {max_ands}: nothing written", err=True)
+        raise SystemExit(1)

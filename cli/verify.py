@@ -66,15 +66,18 @@ def verify(
 @click.option("--by-position", is_flag=True, help="Match inputs and outputs by position.")
 @click.option("--time-limit", type=float, default=None, help="Seconds before giving up (unknown).")
 @click.option("--patterns", type=click.IntRange(min=0), default=10**6, show_default=True,
-              help="Random patterns simulated before SAT (over 32 inputs).")  # fmt: skip
+              help="Random patterns simulated before SAT (when rows are too many to "
+                   "enumerate).")  # fmt: skip
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Random seed.")  # fmt: skip
 def equiv(a: str, b: str, by_position: bool, time_limit: float | None, patterns: int,
           seed: int) -> None:  # fmt: skip
     """Prove A and B equivalent or find an input where they differ.
 
-    Up to 32 inputs every input pattern is evaluated; above that, random simulation and then
-    one SAT call per output pair. Exit 0 equivalent, 1 different, 3 unknown (time limit).
+    When the rows are few enough (up to 32 inputs, about a second of simulation) every input
+    pattern is evaluated; otherwise random simulation, then SAT sweeping, which proves the
+    internal equivalences first (an optimiser's input and output, two writers of one design).
+    Exit 0 equivalent, 1 different, 3 unknown (time limit).
     """
     if time_limit is not None and not (0 < time_limit < math.inf):
         raise BtfsynthError(f"--time-limit must be a positive number of seconds, not {time_limit}")

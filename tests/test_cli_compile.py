@@ -45,6 +45,17 @@ def test_compile_writes_a_netlist_equal_to_the_network(planted, tmp_path, ext):
     assert np.array_equal(read_netlist(out).evaluate(rows), task.planted.evaluate(rows))
 
 
+def test_compile_with_max_ands_writes_nothing_and_exits_1_when_over(planted, tmp_path):
+    _, model = planted
+    out = tmp_path / "circuit.blif"
+    result = run("compile", str(model), "-o", str(out), "--max-ands", "1")
+    count = int(re.search(r"AND2 count: +(\d+)", result.output).group(1))
+    assert result.exit_code == 1 and f"{count} AND2 is more than --max-ands 1" in result.output
+    assert not out.exists()
+    assert run("compile", str(model), "-o", str(out), "--max-ands", str(count)).exit_code == 0
+    assert and2_count(read_netlist(out)) == count
+
+
 def test_stats_shows_counts_and_the_recorded_compile_summary(planted, tmp_path):
     _, model = planted
     out = tmp_path / "circuit.json"
@@ -220,9 +231,9 @@ def test_optimize_with_max_ands_writes_nothing_and_exits_1_when_over(tmp_path):
 
 
 def test_optimize_writes_nothing_and_exits_3_when_the_proof_gives_up(tmp_path, monkeypatch):
-    import btfsynth.cli.compile as command
+    import btfsynth.cli.optimize as command
 
-    monkeypatch.setattr(command, "equal", lambda a, b, conflicts: None)
+    monkeypatch.setattr(command, "_prove", lambda a, b, care, conflicts: (None, ""))
     out = tmp_path / "ctrl.aig"
     result = run("optimize", str(DATA / "epfl" / "ctrl.aig"), "-o", str(out), "--conflicts", "5")
     assert result.exit_code == 3 and "not proven equal within 5 SAT conflicts" in result.output

@@ -120,7 +120,7 @@ def test_optimize_abc_keeps_the_smaller_proven_circuit(tmp_path):
     ours, theirs = tmp_path / "ours.aig", tmp_path / "abc.aig"
     assert run("optimize", source, "-o", ours).exit_code == 0
     result = run("optimize", source, "-o", theirs, "--abc")
-    assert result.exit_code == 0 and "proven equal (SAT)" in result.output, result.output
+    assert result.exit_code == 0 and "proven equal (on all 128 input rows)" in result.output
     written = read_netlist(theirs)
     assert and2_count(written) <= and2_count(read_netlist(ours))
     assert written.input_names == read_netlist(source).input_names

@@ -1,12 +1,14 @@
 """AIG optimisation with mockturtle's algorithms, through its Python bindings (aigverse).
 
 The AND2 form of a netlist (:func:`btfsynth.passes.aig.to_and2`) goes to an aigverse ``Aig``,
-where resubstitution and SOP refactoring run until they gain nothing, then cut rewriting (NPN
-database of 4-input functions) and again the two, in rounds until a round gains nothing, the
-effort's rounds are done or the time budget ends (Riener et al., "Scalable generic logic
-synthesis: one approach to rule them all", DAC 2019; Mishchenko et al., "DAG-aware AIG
-rewriting", DAC 2006); the smallest AIG comes back as a netlist of AND2 gates.
-A result that is not smaller is not used: the input is returned as it is.
+where resubstitution (for circuits of few inputs first our own, with don't-cares over all
+rows: :mod:`btfsynth.passes.resub`) and SOP refactoring run until they gain nothing, then cut
+rewriting (NPN database of 4-input functions) and again the two, in rounds until the effort's
+patience or rounds are spent or the time budget ends; at effort high, rounds alternate with
+zero-gain moves and SOP balancing, as ABC's ``resyn2`` alternates ``rw``/``rwz`` and ``b``
+(Riener et al., "Scalable generic logic synthesis: one approach to rule them all", DAC 2019;
+Mishchenko et al., "DAG-aware AIG rewriting", DAC 2006). The smallest AIG seen comes back as a
+netlist of AND2 gates; a result that is not smaller is not used: the input is returned as it is.
 """
 
 from __future__ import annotations
@@ -31,11 +33,26 @@ class Script:
     cut_size: int
     resub_inserts: int
     refactor_pis: int
+    zero_gain: bool = False
+    """Every other round rewrites and refactors with zero-gain moves too, which reshape the
+    AIG without growing it so that the next round finds gains (ABC's ``rwz``/``rfz``)."""
+    balance_every: int = 0
+    """Every this many rounds, SOP balancing restructures the AIG (0: never)."""
+    patience: int = 1
+    """Rounds without a new smallest AIG before stopping."""
 
 
 SCRIPTS = {
     "fast": Script(rounds=2, cut_size=4, resub_inserts=2, refactor_pis=6),
-    "high": Script(rounds=20, cut_size=4, resub_inserts=3, refactor_pis=8),
+    "high": Script(
+        rounds=20,
+        cut_size=4,
+        resub_inserts=3,
+        refactor_pis=8,
+        zero_gain=True,
+        balance_every=3,
+        patience=6,
+    ),
 }
 
 
@@ -110,6 +127,7 @@ def optimize(
     from aigverse.algorithms import (
         aig_cut_rewriting,
         aig_resubstitution,
+        balancing,
         cleanup_dangling,
         sop_refactoring,
     )
@@ -131,22 +149,25 @@ def optimize(
             if aig.num_gates >= size:
                 return aig
 
-    best = cheap(to_aigverse(netlist))
-    for _ in range(script.rounds):  # cut rewriting loads its NPN database each call: 0.1 s
+    best = current = cheap(to_aigverse(netlist))
+    stale = 0
+    for r in range(script.rounds):  # cut rewriting loads its NPN database each call: 0.1 s
         if best.num_gates <= 1 or (deadline is not None and time.monotonic() > deadline):
             break
-        aig = cheap(cleanup_dangling(aig_cut_rewriting(best.clone(), cut_size=script.cut_size)))
-        if aig.num_gates >= best.num_gates:
-            break
-        best = aig
+        zero = script.zero_gain and r % 2 == 1
+        aig = aig_cut_rewriting(current.clone(), cut_size=script.cut_size, allow_zero_gain=zero)
+        if script.balance_every and r % script.balance_every == script.balance_every - 1:
+            aig = balancing(cleanup_dangling(aig))
+        aig = cheap(cleanup_dangling(aig))
+        if script.zero_gain:
+            sop_refactoring(aig, max_pis=script.refactor_pis, allow_zero_gain=True, inplace=True)
+            aig = cheap(cleanup_dangling(aig))
+        if aig.num_gates < best.num_gates:
+            best, stale = aig.clone(), 0
+        else:
+            stale += 1
+            if stale >= script.patience:
+                break
+        current = aig
     result = from_aigverse(best, netlist)
     return result if and2_count(result) < and2_count(netlist) else netlist
-
-
-def equal(a: Netlist, b: Netlist, conflicts: int = 0) -> bool | None:
-    """Whether ``a`` and ``b`` (same inputs and outputs, by position) are equal, by mockturtle's
-    SAT-based combinational equivalence checking; None when it stops at ``conflicts`` SAT
-    conflicts (0: no limit). Wide arithmetic (EPFL sin) needs more than 10^5."""
-    from aigverse.algorithms import equivalence_checking
-
-    return equivalence_checking(to_aigverse(a), to_aigverse(b), conflict_limit=conflicts)

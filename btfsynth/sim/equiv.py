@@ -1,17 +1,15 @@
-"""Equivalence of two circuits: enumeration, random simulation, then SAT on the miter.
+"""Equivalence of two circuits: enumeration, random simulation, then SAT sweeping.
 
 :func:`equivalent` decides whether two circuits compute the same outputs: by enumerating all
-2^n inputs when n ≤ 32 (generated inside the kernel, chunk by chunk), otherwise by random
-simulation (a cheap way to find most differences) followed by one SAT call per output pair on
-the miter. The two circuits are merged into one And-Inverter Graph with structural hashing
-(:func:`btfsynth.passes.to_and2`), so identical logic is shared and outputs that hash to the same
-node are proved without SAT; each remaining pair's cone is Tseitin-encoded (three clauses per
-AND) and solved with PicoSAT through ``pyeda.boolalg.picosat`` (smallest cones first, each
-output given a fair share of the time left). PicoSAT in pyeda has no time limit, only a
-propagation limit, so each call is retried with a propagation budget growing fourfold and
-sized to the time left (at most a third of the work is repeated); running out gives
-"unknown", never a guess. Every counterexample is replayed on both circuits before it is
-reported.
+2^n inputs when that is cheap (n ≤ 32 and at most :data:`EXHAUSTIVE_WORK` gate·rows; the rows
+are generated inside the kernel, chunk by chunk), otherwise by random simulation (a cheap way
+to find most differences) followed by SAT. The two circuits are merged into one
+And-Inverter Graph with structural hashing (:func:`btfsynth.passes.to_and2`), so identical
+logic is shared and outputs that hash to the same node are proved without SAT; the rest are
+proved by SAT sweeping (:mod:`btfsynth.sim.sweep`), which proves the internal equivalences
+first, so circuits that came one from the other (an optimiser's input and output) are proved
+in seconds even when they are wide arithmetic. Running out of time gives "unknown", never a
+guess. Every counterexample is replayed on both circuits before it is reported.
 
 :func:`differing_rows` lists every row on which the two halves of a :func:`pair_netlist`
 differ, for checks that must look at all of them (the compiler's proof).
@@ -24,7 +22,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from pyeda.boolalg import picosat
 
 from ..netlist import Gate, Kind, Netlist, Signal
 from ..network import ThresholdNetwork
@@ -34,10 +31,12 @@ from ..truthtable import pack_bits, rng_from
 from .check import bit_string, match_names
 from .packed import evaluate_rows, iter_chunks, run_words, valid_mask
 from .program import Program, compile_netlist
+from .sweep import sweep
 
 MAX_EXHAUSTIVE = 32
+EXHAUSTIVE_WORK = 1 << 38
+"""Gate·rows up to which enumerating all rows beats SAT (about a second of the kernel)."""
 RANDOM_PATTERNS = 10**6
-FIRST_PROPAGATIONS = 10**4
 
 
 def _as_netlist(circuit: Netlist | ThresholdNetwork) -> Netlist:
@@ -62,6 +61,7 @@ class EquivalenceResult:
     rows_simulated: int = 0
     proved_by_hashing: int = 0
     proved_by_sat: int = 0
+    merged_nodes: int = 0
     unknown_outputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -83,7 +83,8 @@ class EquivalenceResult:
         if self.method == "sat":
             lines.append(
                 f"outputs proved: {self.proved_by_hashing} by structural hashing, "
-                f"{self.proved_by_sat} by SAT"
+                f"{self.proved_by_sat} by SAT sweeping ({self.merged_nodes} internal "
+                "equivalences proved on the way)"
             )
         if self.unknown_outputs:
             lines.append("undecided within the time limit: " + ", ".join(self.unknown_outputs))
@@ -171,51 +172,6 @@ def differing_rows(pair: Program, rows: np.ndarray | None = None) -> Iterator[np
         yield 64 * (word0 + words[word]) + bit
 
 
-def _cone(aig: Netlist, roots: list[Signal]) -> list[int]:
-    """The gates ``roots`` depend on."""
-    seen: set[int] = set()
-    stack = [s.gate for s in roots]
-    while stack:
-        g = stack.pop()
-        if g not in seen:
-            seen.add(g)
-            stack += [f.gate for f in aig.gates[g].fanins]
-    return sorted(seen)
-
-
-def _miter_clauses(aig: Netlist, x: Signal, y: Signal) -> list[list[int]]:
-    """Tseitin clauses of the cone of ``x`` and ``y`` (three per AND; the variable of gate g
-    is g + 1) and of ``x != y``."""
-    clauses = [[_lit(x), _lit(y)], [-_lit(x), -_lit(y)]]
-    for g in _cone(aig, [x, y]):
-        gate = aig.gates[g]
-        if gate.kind is Kind.CONST0:
-            clauses.append([-(g + 1)])
-        elif gate.kind is Kind.AND:
-            p, q = (_lit(f) for f in gate.fanins)
-            clauses += [[-(g + 1), p], [-(g + 1), q], [g + 1, -p, -q]]
-    return clauses
-
-
-def _lit(s: Signal) -> int:
-    return -(s.gate + 1) if s.inverted else s.gate + 1
-
-
-def _solve(n_vars: int, clauses: list[list[int]], deadline: _Deadline) -> tuple | str | None:
-    """A model, None (unsatisfiable) or "unknown" when the time runs out first."""
-    budget = FIRST_PROPAGATIONS
-    while True:
-        left = deadline.left()
-        if left <= 0:
-            return "unknown"
-        t0 = time.monotonic()
-        try:
-            return picosat.satisfy_one(n_vars, clauses, propagation_limit=budget)
-        except picosat.Error:
-            rate = budget / max(time.monotonic() - t0, 1e-4)
-            budget = int(min(4 * budget, max(rate * (deadline.left()), FIRST_PROPAGATIONS)))
-
-
 def _confirm(program: Program, bits: np.ndarray, m: int) -> tuple[str, str]:
     """Both circuits' outputs on one input row; a reported difference must be real."""
     got = evaluate_rows(program, bits[None, :])[0]
@@ -231,10 +187,13 @@ def equivalent(
     by_position: bool = False,
     time_limit: float | None = None,
     random_patterns: int = RANDOM_PATTERNS,
-    seed=0,
+    seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    conflicts: int = 0,
 ) -> EquivalenceResult:
-    """Decide whether ``a`` and ``b`` compute the same outputs (see the module docstring)."""
+    """Decide whether ``a`` and ``b`` compute the same outputs (see the module docstring);
+    ``conflicts`` bounds the SAT call of each output pair (0: no bound, only ``time_limit``).
+    """
     a, b = _as_netlist(a), _as_netlist(b)
     pair = pair_netlist(a, b, by_position)
     n, m = a.n_inputs, a.n_outputs
@@ -252,7 +211,7 @@ def equivalent(
                       outputs_b=out_b, **kw)  # fmt: skip
 
     program = compile_netlist(pair)
-    if n <= MAX_EXHAUSTIVE:
+    if n <= MAX_EXHAUSTIVE and (len(pair.gates) << n) <= EXHAUSTIVE_WORK:
         rows = 1 << n
         for word0, out in iter_chunks(program, progress=progress):
             valid = valid_mask(rows, word0, out.shape[1]) if n < 6 else None
@@ -281,31 +240,21 @@ def equivalent(
     simulated = 64 * total
 
     aig = to_and2(pair)
-    aig_inputs = aig.inputs
     pending = [k for k in range(m) if aig.outputs[k] != aig.outputs[m + k]]
-    hashed, proved = m - len(pending), 0
-    sizes = {k: len(_cone(aig, [aig.outputs[k], aig.outputs[m + k]])) for k in pending}
-    pending.sort(key=sizes.get)  # small cones (usually easy) first
-    unknown: list[str] = []
-    for done, k in enumerate(pending):
-        # Each output gets a fair share of the time left, so one hard output cannot starve
-        # the easy ones.
-        share = _Deadline(None if time_limit is None else deadline.left() / (len(pending) - done))
-        if share.left() <= 0:
-            unknown.append(a.output_names[k])
-            continue
-        model = _solve(
-            len(aig.gates), _miter_clauses(aig, aig.outputs[k], aig.outputs[m + k]), share
-        )
-        if model is None:
-            proved += 1
-        elif model == "unknown":
-            unknown.append(a.output_names[k])
-        else:
-            bits = np.array([model[g] == 1 for g in aig_inputs], dtype=np.uint8)
-            return different("sat", bits, rows_simulated=simulated, proved_by_hashing=hashed,
-                             proved_by_sat=proved)  # fmt: skip
-    return result(
-        "unknown" if unknown else "equivalent", "sat", rows_simulated=simulated,
-        proved_by_hashing=hashed, proved_by_sat=proved, unknown_outputs=unknown,
-    )  # fmt: skip
+    found = sweep(
+        aig,
+        [(aig.outputs[k], aig.outputs[m + k]) for k in pending],
+        conflicts,
+        None if time_limit is None else max(0.0, deadline.left()),
+        seed,
+    )
+    counts = dict(
+        rows_simulated=simulated,
+        proved_by_hashing=m - len(pending),
+        proved_by_sat=sum(v is True for v in found.verdicts),
+        merged_nodes=found.merged,
+    )
+    if found.verdicts and isinstance(found.verdicts[-1], np.ndarray):
+        return different("sat", found.verdicts[-1], **counts)
+    unknown = [a.output_names[k] for k, v in zip(pending, found.verdicts) if v is None]
+    return result("unknown" if unknown else "equivalent", "sat", unknown_outputs=unknown, **counts)
