@@ -11,7 +11,8 @@ from btfsynth.compile import compile_network
 from btfsynth.exporters.model import read_result
 from btfsynth.netlist import Kind, Netlist
 from btfsynth.passes import and2_count
-from btfsynth.passes.resub import input_words, resubstitute
+from btfsynth.passes.aignet import input_words
+from btfsynth.passes.resub import resubstitute
 from btfsynth.truthtable import all_input_rows
 
 

@@ -7,8 +7,11 @@ rewriting (NPN database of 4-input functions) and again the two, in rounds until
 patience or rounds are spent or the time budget ends; at effort high, rounds alternate with
 zero-gain moves and SOP balancing, as ABC's ``resyn2`` alternates ``rw``/``rwz`` and ``b``
 (Riener et al., "Scalable generic logic synthesis: one approach to rule them all", DAC 2019;
-Mishchenko et al., "DAG-aware AIG rewriting", DAC 2006). The smallest AIG seen comes back as a
-netlist of AND2 gates; a result that is not smaller is not used: the input is returned as it is.
+Mishchenko et al., "DAG-aware AIG rewriting", DAC 2006). Last, for AIGs of at most
+:data:`WINDOW_ANDS` ANDs, exact resynthesis of small windows by SAT
+(:mod:`btfsynth.passes.resynth`) alternates with the cheap passes while it gains. The smallest
+AIG seen comes back as a netlist of AND2 gates; a result that is not smaller is not used: the
+input is returned as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 from ..netlist import Gate, Kind, Netlist, Signal
 from .aig import and2_count, to_and2
 from .resub import MAX_INPUTS, resubstitute
+from .resynth import resynthesize
 
 EFFORTS = ("fast", "high")
 
@@ -40,10 +44,22 @@ class Script:
     """Every this many rounds, SOP balancing restructures the AIG (0: never)."""
     patience: int = 1
     """Rounds without a new smallest AIG before stopping."""
+    windows: int = 0
+    """Windows that exact resynthesis (:mod:`btfsynth.passes.resynth`) may try, per pass."""
+    whole_conflicts: int = 0
+    """SAT conflicts per size when exact synthesis tries a small circuit whole."""
+
+
+WINDOW_ANDS = 2000
+"""Exact resynthesis runs on AIGs of at most this many ANDs."""
+EXACT_PASSES = 3
+"""Exact resynthesis and the cheap passes alternate at most this often."""
 
 
 SCRIPTS = {
-    "fast": Script(rounds=2, cut_size=4, resub_inserts=2, refactor_pis=6),
+    "fast": Script(
+        rounds=2, cut_size=4, resub_inserts=2, refactor_pis=6, windows=50, whole_conflicts=100_000
+    ),  # fmt: skip
     "high": Script(
         rounds=20,
         cut_size=4,
@@ -52,6 +68,8 @@ SCRIPTS = {
         zero_gain=True,
         balance_every=3,
         patience=6,
+        windows=400,
+        whole_conflicts=400_000,
     ),
 }
 
@@ -122,7 +140,8 @@ def optimize(
     value on input row ``r``, canonical order; circuits of at most :data:`MAX_INPUTS` inputs).
 
     ``effort`` picks the script of :data:`SCRIPTS`; ``seconds`` bounds the time (a round
-    that has started is finished). Deterministic: the same input gives the same result.
+    that has started is finished). Deterministic: the same input gives the same result, unless
+    ``seconds`` runs out.
     """
     from aigverse.algorithms import (
         aig_cut_rewriting,
@@ -169,5 +188,15 @@ def optimize(
             if stale >= script.patience:
                 break
         current = aig
+    for _ in range(EXACT_PASSES if best.num_gates <= WINDOW_ANDS else 0):
+        if not script.windows or (deadline is not None and time.monotonic() > deadline):
+            break
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        found = resynthesize(
+            from_aigverse(best, netlist), care, script.windows, script.whole_conflicts, left
+        )
+        if and2_count(found) >= best.num_gates:
+            break
+        best = cheap(to_aigverse(found))
     result = from_aigverse(best, netlist)
     return result if and2_count(result) < and2_count(netlist) else netlist

@@ -21,12 +21,11 @@ with the whole circuit as the window: exact, because every input row is simulate
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..netlist import Gate, Kind, Netlist, Signal
-from .aig import and2_count, to_and2
+from ..netlist import Netlist
+from .aignet import ALL, Aig, input_words, pack_rows, value
 
 MAX_INPUTS = 16
 """Circuits of more inputs are returned as they are (2^16 rows are 1 024 words a signal)."""
@@ -39,151 +38,13 @@ MAX_LITERALS = 64
 MAX_FIRST = 16
 """At most this many first literals are tried for ``l1 & (l2 | l3)``."""
 
-ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-@dataclass
-class _Aig:
-    """An AIG over literals ``2 * node + complemented``: node 0 is constant 0, nodes
-    ``1..n_inputs`` the inputs, then the ANDs in topological order."""
-
-    n_inputs: int
-    ands: list[tuple[int, int]] = field(default_factory=list)
-    outputs: list[int] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        return 1 + self.n_inputs + len(self.ands)
-
-    def fanin(self, node: int) -> tuple[int, int]:
-        return self.ands[node - 1 - self.n_inputs]
-
-
-def _from_netlist(netlist: Netlist) -> _Aig:
-    aig = _Aig(netlist.n_inputs)
-    node: dict[int, int] = {}
-    inputs = iter(range(1, netlist.n_inputs + 1))
-
-    def literal(s: Signal) -> int:
-        return 2 * node[s.gate] + s.inverted
-
-    for i, g in enumerate(netlist.gates):
-        if g.kind is Kind.INPUT:
-            node[i] = next(inputs)
-        elif g.kind is Kind.CONST0:
-            node[i] = 0
-        else:
-            node[i] = aig.size
-            aig.ands.append((literal(g.fanins[0]), literal(g.fanins[1])))
-    aig.outputs = [literal(s) for s in netlist.outputs]
-    return aig
-
-
-def _to_netlist(aig: _Aig, like: Netlist) -> Netlist:
-    out = Netlist(name=like.name)
-    signal = [Signal(out.add(Gate(Kind.CONST0)).gate, False)]
-    signal += [out.add_input(name) for name in like.input_names]
-    for a, b in aig.ands:
-        fanins = tuple(
-            Signal(signal[x >> 1].gate, signal[x >> 1].inverted ^ bool(x & 1)) for x in (a, b)
-        )
-        signal.append(out.add(Gate(Kind.AND, fanins)))
-    for x, name in zip(aig.outputs, like.output_names):
-        s = signal[x >> 1]
-        out.add_output(Signal(s.gate, s.inverted ^ bool(x & 1)), name)
-    return out
-
-
-def _rebuild(aig: _Aig, node: int, expr) -> tuple[_Aig, dict[int, int]]:
-    """``aig`` with ``node`` computed by ``expr`` (a literal, or ``("and", e1, e2)``), rebuilt
-    from the outputs with structural hashing and without dead nodes; also old → new node."""
-    new = _Aig(aig.n_inputs)
-    memo = {i: 2 * i for i in range(aig.n_inputs + 1)}
-    table: dict[tuple[int, int], int] = {}
-
-    def and2(a: int, b: int) -> int:
-        if a > b:
-            a, b = b, a
-        if a == 0 or a == b ^ 1:
-            return 0
-        if a == 1 or a == b:
-            return b
-        if (a, b) not in table:
-            table[a, b] = 2 * new.size
-            new.ands.append((a, b))
-        return table[a, b]
-
-    def build(e) -> int:
-        if isinstance(e, int):
-            return lit(e)
-        if e[0] == "not":
-            return build(e[1]) ^ 1
-        return and2(build(e[1]), build(e[2]))
-
-    def lit(x: int) -> int:
-        v = x >> 1
-        stack = [v]
-        while stack:  # depth-first, so deep circuits need no recursion
-            u = stack[-1]
-            if u in memo:
-                stack.pop()
-                continue
-            if u == node:
-                stack.pop()
-                memo[u] = build(expr)
-                continue
-            missing = [f >> 1 for f in aig.fanin(u) if f >> 1 not in memo]
-            if missing:
-                stack.extend(missing)
-                continue
-            stack.pop()
-            a, b = (memo[f >> 1] ^ (f & 1) for f in aig.fanin(u))
-            memo[u] = and2(a, b)
-        return memo[v] ^ (x & 1)
-
-    new.outputs = [lit(x) for x in aig.outputs]
-    remap = {u: m >> 1 for u, m in memo.items() if not m & 1 and m >> 1 > aig.n_inputs}
-    return new, remap
-
-
-def _simulate(aig: _Aig, inputs: np.ndarray) -> np.ndarray:
-    values = np.zeros((aig.size, inputs.shape[1]), dtype=np.uint64)
-    values[1 : aig.n_inputs + 1] = inputs
-    for i, (a, b) in enumerate(aig.ands, start=aig.n_inputs + 1):
-        values[i] = _value(values, a) & _value(values, b)
-    return values
-
-
-def _value(values: np.ndarray, x: int) -> np.ndarray:
-    return values[x >> 1] ^ ALL if x & 1 else values[x >> 1]
-
-
-def input_words(n: int) -> np.ndarray:
-    """Input ``j`` on all ``2^n`` rows (first input most significant), 64 rows a word, the
-    last word padded with zeros."""
-    rows = np.arange(1 << n, dtype=np.int64)
-    bits = (rows[None, :] >> np.arange(n - 1, -1, -1)[:, None]) & 1
-    words = -(-(1 << n) // 64)
-    padded = np.zeros((n, words * 64), dtype=np.uint8)
-    padded[:, : 1 << n] = bits
-    return np.packbits(padded, axis=1, bitorder="little").view(np.uint64)
-
-
-def care_words(care: np.ndarray) -> np.ndarray:
-    """Per output, its care rows (a ``2^n × outputs`` 0/1 array) packed as :func:`input_words`."""
-    rows, _ = care.shape
-    words = -(-rows // 64)
-    padded = np.zeros((care.shape[1], words * 64), dtype=np.uint8)
-    padded[:, :rows] = np.asarray(care, dtype=np.uint8).T
-    return np.packbits(padded, axis=1, bitorder="little").view(np.uint64)
-
 
 class _Resub:
     """The state of the pass: the AIG, its simulation, fan-outs and reference counts."""
 
-    def __init__(self, aig: _Aig, inputs: np.ndarray, care: np.ndarray):
+    def __init__(self, aig: Aig, inputs: np.ndarray, care: np.ndarray):
         self.aig, self.inputs, self.care = aig, inputs, care
-        self.values = _simulate(aig, inputs)
+        self.values = aig.simulate(inputs)
         n = aig.size
         self.fanouts: list[list[int]] = [[] for _ in range(n)]
         self.refs = np.zeros(n, dtype=np.int64)
@@ -208,15 +69,15 @@ class _Resub:
         """The rows where complementing ``node`` changes a cared output."""
         flipped = {node: self.values[node] ^ ALL}
 
-        def value(f: int) -> np.ndarray:
+        def now(f: int) -> np.ndarray:
             v = flipped.get(f >> 1)
             if v is None:
-                return _value(self.values, f)
+                return value(self.values, f)
             return v ^ ALL if f & 1 else v
 
         for u in cone:
             a, b = self.aig.fanin(u)
-            flipped[u] = value(a) & value(b)
+            flipped[u] = now(a) & now(b)
         rows = np.zeros_like(self.values[node])
         for x, care in zip(self.aig.outputs, self.care):
             if x >> 1 in flipped:
@@ -324,7 +185,7 @@ def _and_of_or(values, divisors, target, care, lits):
     two literals there."""
     for first in lits[:MAX_FIRST]:
         first = int(first)
-        where = care & _value(values, first)
+        where = care & value(values, first)
         inner, offs = _covering(values, divisors, target ^ ALL, where)
         found = _and_of(inner, offs, 1)
         if isinstance(found, tuple):
@@ -341,17 +202,16 @@ def resubstitute(
     until one frees nothing; ``seconds`` bounds the time (checked between nodes).
     Deterministic. Circuits beyond :data:`MAX_INPUTS` inputs or :data:`MAX_WORK` are returned
     as their AND2 form."""
-    start = to_and2(netlist)
+    aig = Aig.from_netlist(netlist)
     n = netlist.n_inputs
     words = -(-(1 << n) // 64)
-    if n > MAX_INPUTS or and2_count(start) * words > MAX_WORK:
-        return start
+    if n > MAX_INPUTS or len(aig.ands) * words > MAX_WORK:
+        return aig.to_netlist(netlist)
     deadline = None if seconds is None else time.monotonic() + seconds
     inputs = input_words(n)
     if care is None:
         care = np.ones((1 << n, netlist.n_outputs), dtype=bool)
-    cared = care_words(care)
-    aig = _from_netlist(start)
+    cared = pack_rows(care)
     changed = True
     while changed:
         changed = False
@@ -359,7 +219,7 @@ def resubstitute(
         node = aig.n_inputs + 1
         while node < aig.size:
             if deadline is not None and time.monotonic() > deadline:
-                return _to_netlist(aig, netlist)
+                return aig.to_netlist(netlist)
             if node in tried or state.refs[node] == 0:
                 node += 1
                 continue
@@ -368,8 +228,8 @@ def resubstitute(
             if found is None:
                 node += 1
                 continue
-            aig, remap = _rebuild(aig, node, found[1])
+            aig, remap = aig.rebuild({node: found[1]})
             tried = {remap[u] for u in tried if u in remap}
             state, changed = _Resub(aig, inputs, cared), True
             node = aig.n_inputs + 1
-    return _to_netlist(aig, netlist)
+    return aig.to_netlist(netlist)

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..netlist import Gate, Kind, Netlist, Signal
 from ..network import ThresholdNetwork
-from ..passes.aig import to_and2
+from ..passes.aignet import Aig
 from ..threshold_netlist import network_to_netlist
 from ..truthtable import pack_bits, rng_from
 from .check import bit_string, match_names
@@ -239,7 +239,7 @@ def equivalent(
             return different("simulation", bits, rows_simulated=64 * (word0 + w) + bit + 1)
     simulated = 64 * total
 
-    aig = to_and2(pair)
+    aig = Aig.from_netlist(pair)
     pending = [k for k in range(m) if aig.outputs[k] != aig.outputs[m + k]]
     found = sweep(
         aig,
