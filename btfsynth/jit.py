@@ -19,7 +19,7 @@ import platform
 import sys
 from pathlib import Path
 
-LEARNER_SOURCES = ("rrr/kernels.py",)
+LEARNER_SOURCES = ("rrr/kernels.py", "rrr/sweeps.py")
 """The sources (relative to the package) of the learner's kernels."""
 
 COMPILE_SECONDS = "10–30"
