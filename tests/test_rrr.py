@@ -275,10 +275,10 @@ def test_block_projection_is_feasible_and_idempotent(pairs, y, delta):
     # the kernel agrees with the reference on this block (as the second of two items), up to a
     # choice between y = ±1 whose costs tie to rounding
     ya_k, u = np.zeros(2), np.zeros(2)
-    fs, js = np.zeros((kernels.SCRATCH_ROWS, 2)), np.zeros(2, dtype=np.int64)
+    fs, js = np.zeros((kernels.SCRATCH_ROWS, 2)), np.zeros((2, 2), dtype=np.int64)
     fs[kernels.P] = [0.5, w @ x]
     fs[kernels.Q] = [1.0, w @ w + x @ x]
-    kernels.project_items(2, np.array([1.0, y]), delta, ya_k, u, fs, js)
+    kernels.project_items(2, np.array([1.0, y]), delta, ya_k, u, fs, js[0], js[1])
     wk, xk = (w + u[1] * x) / (1 - u[1] ** 2), (x + u[1] * w) / (1 - u[1] ** 2)
     if ya_k[1] != ya:
 

@@ -147,16 +147,50 @@ def row_sum(v, n):
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
-SCRATCH_ROWS = 15
-"""Rows of the per-chunk float scratch (each one value per item of the chunk): P_A's p = w·x,
+SCRATCH_ROWS = 19
+"""Rows of the per-tile float scratch (each one value per lane of the tile): P_A's p = w·x,
 q = |w|² + |x|²; the level c and root u of the first and the second surface solved, the root
-solver's bracket, the costs of the side y leans to and of the other; 1/(1 − u²); a per-item
-gap accumulator; an edge's terms of the weight concur; the per-item w and x gap parts."""
-P, Q, C1, U1, C2, U2, LO, HI, COST_LEAN, COST_OTHER, INV, ACC, TERM, GW, GX = range(SCRATCH_ROWS)
+solver's bracket, the costs of the side y leans to and of the other; 1/(1 − u²); a per-lane
+gap accumulator; an edge's terms of the weight concur; the per-lane w and x gap parts; and the
+packed jobs (p, q, c, u) of a root solve."""
+P, Q, C1, U1, C2, U2, LO, HI, COST_LEAN, COST_OTHER, INV, ACC, TERM, GW, GX, JP, JQ, JC, JU = range(
+    SCRATCH_ROWS
+)
+
+
+@njit(cache=True)
+def solve_packed(count, level, root, fs, done, jobs):
+    """``fs[root, k]`` = the root of the job (p, q, c) = (``fs[P, k]``, ``fs[Q, k]``,
+    ``fs[level, k]``) for every lane k < count whose ``done[k]`` is 0, and 0 for the others.
+
+    The open jobs are packed first (their lanes listed in ``jobs``), so that the rounds of
+    solve_roots, which run until its slowest job has converged, step only lanes that need a
+    root: most lanes of a block keep their margin. Each job's arithmetic is the same wherever
+    it sits, so packing changes no result."""
+    n = 0
+    for k in range(count):
+        if done[k] == 0:
+            jobs[n] = k
+            n += 1
+    jp, jq, jc, ju = fs[JP], fs[JQ], fs[JC], fs[JU]
+    pr, qr, cr, out = fs[P], fs[Q], fs[level], fs[root]
+    for i in range(n):
+        k = jobs[i]
+        jp[i] = pr[k]
+        jq[i] = qr[k]
+        jc[i] = cr[k]
+        done[i] = 0
+    for k in range(count):
+        out[k] = 0.0
+    if n == 0:
+        return
+    solve_roots(n, jp, jq, jc, ju, fs[LO], fs[HI], done)
+    for i in range(n):
+        out[jobs[i]] = ju[i]
 
 
 @njit(cache=True, error_model="numpy")
-def project_items(count, yv, delta, ya, u, fs, done):
+def project_items(count, yv, delta, ya, u, fs, done, jobs):
     """P_A of one BTF block on ``count`` items, given p = w·x and q = |w|² + |x|² per item in
     ``fs[P]`` and ``fs[Q]`` and the block's values ``yv``: item k projects to value ``ya[k]`` = ±1
     and weights (w + u x, x + u w)/(1 − u²) with ``u[k]`` (0 when the margin already holds).
@@ -165,16 +199,15 @@ def project_items(count, yv, delta, ya, u, fs, done):
     sign of y, which for an item that agrees with the sign of w·x is the answer. A disagreeing
     item needs the cheaper of y = ±1; each cost is at least its (1 ∓ y)² term, so the other side
     is solved only when it could still be cheaper (ties go to −1, as in the reference). Both
-    rounds solve all items' roots together (solve_roots); the loops use selects, not branches,
-    so that they vectorise. ``fs`` is float scratch (SCRATCH_ROWS × count), ``done`` int
-    scratch (count)."""
+    rounds solve the roots of the items that need one together (solve_packed); the loops use
+    selects, not branches, so that they vectorise. ``fs`` is float scratch (SCRATCH_ROWS ×
+    count), ``done`` and ``jobs`` int scratch (count)."""
     pr, qr = fs[P], fs[Q]
     for k in range(count):
         lean = 1.0 if yv[k] > 0.0 else -1.0
         fs[C1, k] = lean * delta
         done[k] = 0 if lean * pr[k] < delta else 1
-    solve_roots(count, pr, qr, fs[C1], fs[U1], fs[LO], fs[HI], done)
-    second = 0
+    solve_packed(count, C1, U1, fs, done, jobs)
     for k in range(count):
         p = pr[k]
         y = yv[k]
@@ -187,12 +220,7 @@ def project_items(count, yv, delta, ya, u, fs, done):
         fs[COST_OTHER, k] = other
         fs[C2, k] = -lean * delta
         done[k] = 0 if need else 1
-        second += 1 if need else 0
-    if second:
-        solve_roots(count, pr, qr, fs[C2], fs[U2], fs[LO], fs[HI], done)
-    else:
-        for k in range(count):
-            fs[U2, k] = 0.0
+    solve_packed(count, C2, U2, fs, done, jobs)
     for k in range(count):
         y = yv[k]
         lean = 1.0 if y > 0.0 else -1.0

@@ -93,7 +93,7 @@ def sweep_a_concur(
                 pr[k] += wr[k] * xr[k]
                 qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
         ur, yar, gr, yr, nr, dr = uc[n, :count], ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
-        project_items(count, yr, delta[n], yar, ur, fs, done)
+        project_items(count, yr, delta[n], yar, ur, fs, done[0], done[1])
         for k in range(count):
             nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
             dr[k] = gr[k]
@@ -249,7 +249,7 @@ def iterate(
     num_s = np.empty((n_tiles, n_nodes, width))
     den_s = np.empty((n_tiles, n_nodes, width))
     fs_s = np.empty((n_tiles, SCRATCH_ROWS, width))
-    done_s = np.empty((n_tiles, width), dtype=np.int64)
+    done_s = np.empty((n_tiles, 2, width), dtype=np.int64)
     wsum = np.empty((n_tiles, per, n_edges))
     gsum = np.zeros((n_tiles, per, n_nodes))
     parts = np.zeros((n_tiles, per, 4))
