@@ -27,7 +27,7 @@ from ..network import ThresholdNetwork
 from .kernels import SCRATCH_ROWS
 from .lanes import Lanes, batch_size
 from .layout import chunk_bounds, initial_state, input_codes, make_problem
-from .sweeps import iterate
+from .sweeps import iterate, iterate_threads
 
 CHECKPOINT_RATIO = 1.25
 """Checkpoint k+1 is at about 1.25 × checkpoint k (at least one iteration later)."""
@@ -150,15 +150,16 @@ def state_bytes(n_nodes: int, n_edges: int, n_items: int, restarts: int = 1) -> 
 
 
 def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: bool) -> int:
-    """Run up to ``count`` iterations of slots 0..active−1 in place (sweeps.iterate), until a
-    restart reaches ``lanes.limit`` or solves; returns how many ran."""
+    """Run up to ``count`` iterations of slots 0..active−1 in place (sweeps.iterate, or
+    iterate_threads when ``parallel``), until a restart reaches ``lanes.limit`` or solves;
+    returns how many ran."""
     p, s = lanes.problem, lanes.state
-    return iterate(
+    return (iterate_threads if parallel else iterate)(
         p.src, p.dst, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code,
         lanes.datat, lanes.targt, p.n_items, *lanes.geometry(active),
         s.w, s.x, s.y, s.g, lanes.u, lanes.yb, lanes.blocks, lanes.wbar,
         params.beta, params.gamma, params.gap_stop,
-        lanes.iters, lanes.limit, lanes.min_gap, lanes.last, count, parallel,
+        lanes.iters, lanes.limit, lanes.min_gap, lanes.last, count,
     )  # fmt: skip
 
 
@@ -295,7 +296,8 @@ class Batch:
         for slot, a in enumerate(self.active):
             lanes.limit[slot] = min(a.checkpoint, params.max_iter)
         work = count * p.n_items * p.n_edges
-        parallel = self.threads > 1 and work >= PARALLEL_MIN_WORK
+        tiles = len(lanes.seg) if lanes.spread else -(-count // lanes.per)
+        parallel = self.threads > 1 and tiles > 1 and work >= PARALLEL_MIN_WORK
         tick = time.perf_counter()
         try:
             done = advance(lanes, params, self.block, count, parallel)

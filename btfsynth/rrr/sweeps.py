@@ -224,101 +224,142 @@ def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, m
                     gr[k] += gamma * (br[k] / mn - gr[k])
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
+def scratch(n_tiles, n_nodes, n_edges, width, per, n_slots):
+    """The kernel's scratch: per tile the A values, the concur sums and their weights, the
+    float and int rows of kernels.project_items; per segment the weight, g and gap sums; per
+    restart its mean block gap and gap parts."""
+    return (
+        np.empty((n_tiles, n_nodes, width)), np.empty((n_tiles, n_nodes, width)),
+        np.empty((n_tiles, n_nodes, width)), np.empty((n_tiles, SCRATCH_ROWS, width)),
+        np.empty((n_tiles, 2, width), dtype=np.int64), np.empty((n_tiles, per, n_edges)),
+        np.zeros((n_tiles, per, n_nodes)), np.zeros((n_tiles, per, 4)),
+        np.empty(n_slots), np.empty((n_slots, 3)),
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums):
+    """Each restart's mean block gap and its w, x, y gap sums, from its segments in order."""
+    for s in range(n_slots):
+        sx = 0.0
+        sy = 0.0
+        sw = 0.0
+        total = 0.0
+        for i in range(slot_ptr[s], slot_ptr[s + 1]):
+            pc = parts[slot_tile[i], slot_seg[i]]
+            sx += pc[0]
+            sy += pc[1]
+            sw += pc[2]
+            total += pc[3]
+        mean[s] = total / (n_items * n_btf)
+        sums[s, 0] = sw
+        sums[s, 1] = sx
+        sums[s, 2] = sy
+
+
+@njit(cache=True)
+def close_iteration(
+    n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
+):
+    """Each restart's gaps of the iteration, its count and running minimum gap; True when a
+    restart has solved or reached its limit (the call must return)."""
+    event = False
+    for s in range(n_slots):
+        gap = np.sqrt(mean[s])
+        last[s, 0] = gap
+        last[s, 1] = np.sqrt(sums[s, 0] / (n_items * n_edges))
+        last[s, 2] = np.sqrt(sums[s, 1] / (n_items * n_edges))
+        last[s, 3] = np.sqrt(sums[s, 2] / (n_items * n_btf))
+        iters[s] += 1
+        if gap < min_gap[s]:
+            min_gap[s] = gap
+        if min_gap[s] < gap_stop or iters[s] >= limit[s]:
+            event = True
+    return event
+
+
+@njit(cache=True)
 def iterate(
     src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
     w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
-    iters, limit, min_gap, last, n_iter, parallel,
+    iters, limit, min_gap, last, n_iter,
 ):  # fmt: skip
-    """Run up to ``n_iter`` RRR iterations of the ``n_slots`` restarts in place, all in step.
+    """Run up to ``n_iter`` RRR iterations of the ``n_slots`` restarts in place, all in step,
+    on the calling thread.
 
     Per restart s: ``iters[s]`` counts its iterations, ``last[s]`` gets the (gap, w, x, y
     parts) of its latest one and ``min_gap[s]`` their running minimum. The call returns (the
     number of iterations done) after the iteration where any restart has solved (min gap below
     ``gap_stop``) or reached ``limit[s]`` (its next checkpoint), so that the caller sees every
-    restart at its own checkpoints, as a run alone would. ``parallel`` = False runs the tiles
-    on the calling thread (small problems, where waking threads costs more than the work)."""
-    width = w.shape[2]
-    n_nodes = y.shape[1]
-    n_edges = w.shape[1]
-    per = seg_slot.shape[1]
+    restart at its own checkpoints, as a run alone would. :func:`iterate_threads` is the same
+    loop with the tiles on numba's threads; it is a function of its own so that a process that
+    never needs threads (a worker, a small problem) never compiles the parallel version."""
+    n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
     first_btf = n_in + 1
     n_btf = n_nodes - first_btf
-    ya_s = np.empty((n_tiles, n_nodes, width))
-    num_s = np.empty((n_tiles, n_nodes, width))
-    den_s = np.empty((n_tiles, n_nodes, width))
-    fs_s = np.empty((n_tiles, SCRATCH_ROWS, width))
-    done_s = np.empty((n_tiles, 2, width), dtype=np.int64)
-    wsum = np.empty((n_tiles, per, n_edges))
-    gsum = np.zeros((n_tiles, per, n_nodes))
-    parts = np.zeros((n_tiles, per, 4))
-    mean = np.empty(n_slots)
-    sums = np.empty((n_slots, 3))
-    # Each sweep is written twice: numba parallelises only a literal prange loop, and small
-    # problems must not wake the thread pool three times per iteration.
+    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts, mean, sums = scratch(
+        n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
+    )
     for t in range(n_iter):
-        if parallel:
-            for c in prange(n_tiles):
-                sweep_a_concur(
-                    c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                    targt, w, x, y, g, u, yb, blocks, beta,
-                    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
-                )  # fmt: skip
-        else:
-            for c in range(n_tiles):
-                sweep_a_concur(
-                    c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                    targt, w, x, y, g, u, yb, blocks, beta,
-                    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
-                )  # fmt: skip
+        for c in range(n_tiles):
+            sweep_a_concur(
+                c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
+                targt, w, x, y, g, u, yb, blocks, beta,
+                ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+            )  # fmt: skip
         for s in range(n_slots):
             consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar)
-        if parallel:
-            for c in prange(n_tiles):
-                sweep_update(
-                    c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
-                    blocks, beta, fs_s, parts,
-                )  # fmt: skip
-        else:
-            for c in range(n_tiles):
-                sweep_update(
-                    c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
-                    blocks, beta, fs_s, parts,
-                )  # fmt: skip
+        for c in range(n_tiles):
+            sweep_update(
+                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
+                blocks, beta, fs_s, parts,
+            )  # fmt: skip
+        slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
+        for c in range(n_tiles):
+            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
+        if close_iteration(
+            n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
+        ):
+            return t + 1
+    return n_iter
+
+
+@njit(cache=True, parallel=True)
+def iterate_threads(
+    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
+    n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
+    w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
+    iters, limit, min_gap, last, n_iter,
+):  # fmt: skip
+    """:func:`iterate` with each sweep's tiles spread over numba's threads (prange). Sums run
+    in the same order, so the result is the same bit for bit."""
+    n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
+    first_btf = n_in + 1
+    n_btf = n_nodes - first_btf
+    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts, mean, sums = scratch(
+        n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
+    )
+    for t in range(n_iter):
+        for c in prange(n_tiles):
+            sweep_a_concur(
+                c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
+                targt, w, x, y, g, u, yb, blocks, beta,
+                ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+            )  # fmt: skip
         for s in range(n_slots):
-            sx = 0.0
-            sy = 0.0
-            sw = 0.0
-            total = 0.0
-            for i in range(slot_ptr[s], slot_ptr[s + 1]):
-                pc = parts[slot_tile[i], slot_seg[i]]
-                sx += pc[0]
-                sy += pc[1]
-                sw += pc[2]
-                total += pc[3]
-            mean[s] = total / (n_items * n_btf)
-            sums[s, 0] = sw
-            sums[s, 1] = sx
-            sums[s, 2] = sy
-        if parallel:
-            for c in prange(n_tiles):
-                sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
-        else:
-            for c in range(n_tiles):
-                sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
-        event = False
-        for s in range(n_slots):
-            gap = np.sqrt(mean[s])
-            last[s, 0] = gap
-            last[s, 1] = np.sqrt(sums[s, 0] / (n_items * n_edges))
-            last[s, 2] = np.sqrt(sums[s, 1] / (n_items * n_edges))
-            last[s, 3] = np.sqrt(sums[s, 2] / (n_items * n_btf))
-            iters[s] += 1
-            if gap < min_gap[s]:
-                min_gap[s] = gap
-            if min_gap[s] < gap_stop or iters[s] >= limit[s]:
-                event = True
-        if event:
+            consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar)
+        for c in prange(n_tiles):
+            sweep_update(
+                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
+                blocks, beta, fs_s, parts,
+            )  # fmt: skip
+        slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
+        for c in prange(n_tiles):
+            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
+        if close_iteration(
+            n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
+        ):
             return t + 1
     return n_iter
