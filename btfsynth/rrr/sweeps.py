@@ -29,10 +29,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .kernels import ACC, GW, GX, INV, SCRATCH_ROWS, TERM, P, Q, project_items, row_sum
+from .kernels import ACC, DW, DX, GW, GX, INV, SCRATCH_ROWS, TERM, P, Q, project_items, row_sum
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def sweep_a_concur(
     c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat, targt,
     w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
@@ -79,6 +79,7 @@ def sweep_a_concur(
         gr, yr, yar, nr, dr = gc[n, :count], yc[n, :count], ya[n], num[n], den[n]
         for k in range(count):
             nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+        for k in range(count):
             dr[k] = gr[k]
     # -- per BTF block: P_A on all lanes, its own term, and its edges' reflections concurred
     for n in range(first_btf, n_nodes):
@@ -86,31 +87,35 @@ def sweep_a_concur(
         b = in_ptr[n + 1]
         for k in range(count):
             pr[k] = 0.0
+        for k in range(count):
             qr[k] = 0.0
         for e in range(a, b):
-            wr, xr = wc[e, :count], xc[e, :count]
             for k in range(count):
-                pr[k] += wr[k] * xr[k]
-                qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
+                pr[k] += wc[e, k] * xc[e, k]
+            for k in range(count):
+                qr[k] += wc[e, k] * wc[e, k] + xc[e, k] * xc[e, k]
         ur, yar, gr, yr, nr, dr = uc[n, :count], ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
         project_items(count, yr, delta[n], yar, ur, fs, done[0], done[1])
         for k in range(count):
             nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+        for k in range(count):
             dr[k] = gr[k]
+        for k in range(count):
             inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
         for j in range(segs):
-            gs[j, n] = row_sum(gr[j * sl :], sl)
+            gs[j, n] = row_sum(gr, j * sl, sl)
         for e in range(a, b):
-            wr, xr, ns, ds = wc[e, :count], xc[e, :count], num[src[e]], den[src[e]]
+            s = src[e]
             for k in range(count):
-                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
-                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
-                term[k] = gr[k] * (2.0 * wk - wr[k])
-                ns[k] += gr[k] * (2.0 * xk - xr[k])
+                wk = (wc[e, k] + ur[k] * xc[e, k]) * inv[k]
+                term[k] = gr[k] * (2.0 * wk - wc[e, k])
             for k in range(count):
-                ds[k] += gr[k]
+                xk = (xc[e, k] + ur[k] * wc[e, k]) * inv[k]
+                num[s, k] += gr[k] * (2.0 * xk - xc[e, k])
+            for k in range(count):
+                den[s, k] += gr[k]
             for j in range(segs):
-                ws[j, e] = row_sum(term[j * sl :], sl)
+                ws[j, e] = row_sum(term, j * sl, sl)
     # -- P_B's values, the y update and its gap part
     for j in range(segs):
         parts[c, j, 1] = 0.0
@@ -131,13 +136,14 @@ def sweep_a_concur(
             br = bc[n, :count]
             for k in range(count):
                 dy = ybr[k] - yar[k]
-                yr[k] += beta * dy
                 br[k] = dy * dy
+            for k in range(count):
+                yr[k] += beta * (ybr[k] - yar[k])
             for j in range(segs):
-                parts[c, j, 1] += row_sum(br[j * sl :], sl)
+                parts[c, j, 1] += row_sum(br, j * sl, sl)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar):
     """Restart s's w̄_e = Σ_i g w / Σ_i g from its segment sums (in chunk order), then
     w̄·w̄ = m per node."""
@@ -162,7 +168,7 @@ def consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum,
                 out[e] *= scale
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def sweep_update(
     c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, beta,
     fs_s, parts,
@@ -175,9 +181,10 @@ def sweep_update(
     count = segs * sl
     wc, xc, uc, ybc, bc = w[c], x[c], u[c], yb[c], blocks[c]
     fs = fs_s[c]
-    inv, acc, gw, gx = fs[INV], fs[ACC], fs[GW], fs[GX]
+    inv, acc, gw, gx, dwr, dxr = fs[INV], fs[ACC], fs[GW], fs[GX], fs[DW], fs[DX]
     for k in range(count):
         gw[k] = 0.0
+    for k in range(count):
         gx[k] = 0.0
     for j in range(segs):
         parts[c, j, 3] = 0.0
@@ -185,32 +192,39 @@ def sweep_update(
         ur = uc[n, :count]
         for k in range(count):
             inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
+        for k in range(count):
             acc[k] = 0.0
         for e in range(in_ptr[n], in_ptr[n + 1]):
-            wr, xr, ybr = wc[e, :count], xc[e, :count], ybc[src[e], :count]
+            s = src[e]
+            # one stored row per loop: LLVM vectorises those, not loops that store several;
+            # the tiles are indexed, not sliced (a view costs two atomic reference counts)
             for j in range(segs):
                 wb = wbar[seg_slot[c, j], e]
                 for k in range(j * sl, (j + 1) * sl):
-                    wk = (wr[k] + ur[k] * xr[k]) * inv[k]
-                    xk = (xr[k] + ur[k] * wr[k]) * inv[k]
-                    dw = wb - wk
-                    dx = ybr[k] - xk
-                    wr[k] += beta * dw
-                    xr[k] += beta * dx
-                    gw[k] += dw * dw
-                    gx[k] += dx * dx
-                    acc[k] += dw * dw + dx * dx
+                    dwr[k] = wb - (wc[e, k] + ur[k] * xc[e, k]) * inv[k]
+            for k in range(count):
+                dxr[k] = ybc[s, k] - (xc[e, k] + ur[k] * wc[e, k]) * inv[k]
+            for k in range(count):
+                wc[e, k] += beta * dwr[k]
+            for k in range(count):
+                xc[e, k] += beta * dxr[k]
+            for k in range(count):
+                gw[k] += dwr[k] * dwr[k]
+            for k in range(count):
+                gx[k] += dxr[k] * dxr[k]
+            for k in range(count):
+                acc[k] += dwr[k] * dwr[k] + dxr[k] * dxr[k]
         br = bc[n, :count]
         for k in range(count):
             br[k] += acc[k]
         for j in range(segs):
-            parts[c, j, 3] += row_sum(br[j * sl :], sl)
+            parts[c, j, 3] += row_sum(br, j * sl, sl)
     for j in range(segs):
-        parts[c, j, 0] = row_sum(gx[j * sl :], sl)
-        parts[c, j, 2] = row_sum(gw[j * sl :], sl)
+        parts[c, j, 0] = row_sum(gx, j * sl, sl)
+        parts[c, j, 2] = row_sum(gw, j * sl, sl)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean):
     """Sweep 4: g ← g + γ (G / mean(G) − g) on the BTF blocks of tile c, each segment with its
     restart's mean block gap (skipped where that mean is 0)."""
@@ -224,7 +238,7 @@ def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, m
                     gr[k] += gamma * (br[k] / mn - gr[k])
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def scratch(n_tiles, n_nodes, n_edges, width, per, n_slots):
     """The kernel's scratch: per tile the A values, the concur sums and their weights, the
     float and int rows of kernels.project_items; per segment the weight, g and gap sums; per
@@ -238,7 +252,7 @@ def scratch(n_tiles, n_nodes, n_edges, width, per, n_slots):
     )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums):
     """Each restart's mean block gap and its w, x, y gap sums, from its segments in order."""
     for s in range(n_slots):
@@ -258,7 +272,7 @@ def slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mea
         sums[s, 2] = sy
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def close_iteration(
     n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
 ):
@@ -279,7 +293,7 @@ def close_iteration(
     return event
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def iterate(
     src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
@@ -326,7 +340,7 @@ def iterate(
     return n_iter
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def iterate_threads(
     src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
