@@ -148,14 +148,14 @@ def row_sum(v, lo, n):
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
-SCRATCH_ROWS = 21
+SCRATCH_ROWS = 20
 """Rows of the per-tile float scratch (each one value per lane of the tile): P_A's p = w·x,
 q = |w|² + |x|²; the level c and root u of the first and the second surface solved, the root
 solver's bracket, the costs of the side y leans to and of the other; 1/(1 − u²); a per-lane
 gap accumulator; an edge's terms of the weight concur; the per-lane w and x gap parts; and the
-packed jobs (p, q, c, u) of a root solve; an edge's w and x steps."""
+packed jobs (p, q, c, u) of a root solve; an edge's w̄ in every lane (that of its restart)."""
 P, Q, C1, U1, C2, U2, LO, HI, COST_LEAN, COST_OTHER, INV, ACC, TERM, GW, GX = range(15)
-JP, JQ, JC, JU, DW, DX = range(15, SCRATCH_ROWS)
+JP, JQ, JC, JU, WL = range(15, SCRATCH_ROWS)
 
 
 @njit(cache=True, error_model="numpy")
@@ -202,41 +202,30 @@ def project_items(count, yv, delta, ya, u, fs, done, jobs):
     rounds solve the roots of the items that need one together (solve_packed); the loops use
     selects, not branches, so that they vectorise. ``fs`` is float scratch (SCRATCH_ROWS ×
     count), ``done`` and ``jobs`` int scratch (count)."""
-    pr, qr, c1, u1, c2, u2 = fs[P], fs[Q], fs[C1], fs[U1], fs[C2], fs[U2]
-    lean_cost, other_cost = fs[COST_LEAN], fs[COST_OTHER]
-    # one stored row per loop: LLVM vectorises those, not loops that store several
+    pr, qr = fs[P], fs[Q]
     for k in range(count):
-        c1[k] = (1.0 if yv[k] > 0.0 else -1.0) * delta
-    for k in range(count):
-        done[k] = 0 if (1.0 if yv[k] > 0.0 else -1.0) * pr[k] < delta else 1
+        lean = 1.0 if yv[k] > 0.0 else -1.0
+        fs[C1, k] = lean * delta
+        done[k] = 0 if lean * pr[k] < delta else 1
     solve_packed(count, C1, U1, fs, done, jobs)
-    for k in range(count):
-        lean = 1.0 if yv[k] > 0.0 else -1.0
-        y = yv[k]
-        lean_cost[k] = (1.0 - lean * y) * (1.0 - lean * y) + surface_dist2(u1[k], pr[k], qr[k])
-    for k in range(count):
-        lean = 1.0 if yv[k] > 0.0 else -1.0
-        y = yv[k]
-        other_cost[k] = (1.0 + lean * y) * (1.0 + lean * y)
-    for k in range(count):
-        c2[k] = -(1.0 if yv[k] > 0.0 else -1.0) * delta
     for k in range(count):
         p = pr[k]
         y = yv[k]
         lean = 1.0 if y > 0.0 else -1.0
-        cost = lean_cost[k]
-        other = other_cost[k]
+        cost = (1.0 - lean * y) * (1.0 - lean * y) + surface_dist2(fs[U1, k], p, qr[k])
+        other = (1.0 + lean * y) * (1.0 + lean * y)
         could = cost >= other if y > 0.0 else cost > other
         need = y * p <= 0.0 and could and -lean * p < delta
+        fs[COST_LEAN, k] = cost
+        fs[COST_OTHER, k] = other
+        fs[C2, k] = -lean * delta
         done[k] = 0 if need else 1
     solve_packed(count, C2, U2, fs, done, jobs)
-    for k in range(count):  # done[k] = 1: keep the side y leans to
+    for k in range(count):
         y = yv[k]
-        other = other_cost[k] + surface_dist2(u2[k], pr[k], qr[k])
-        cost = lean_cost[k]
-        done[k] = 1 if y * pr[k] > 0.0 or (cost < other if y > 0.0 else not other < cost) else 0
-    for k in range(count):
-        lean = 1.0 if yv[k] > 0.0 else -1.0
-        ya[k] = lean if done[k] != 0 else -lean
-    for k in range(count):
-        u[k] = u1[k] if done[k] != 0 else u2[k]
+        lean = 1.0 if y > 0.0 else -1.0
+        other = fs[COST_OTHER, k] + surface_dist2(fs[U2, k], pr[k], qr[k])
+        cost = fs[COST_LEAN, k]
+        keep = y * pr[k] > 0.0 or (cost < other if y > 0.0 else not other < cost)
+        ya[k] = lean if keep else -lean
+        u[k] = fs[U1, k] if keep else fs[U2, k]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .kernels import ACC, DW, DX, GW, GX, INV, SCRATCH_ROWS, TERM, P, Q, project_items, row_sum
+from .kernels import ACC, GW, GX, INV, SCRATCH_ROWS, TERM, WL, P, Q, project_items, row_sum
 
 
 @njit(cache=True, error_model="numpy")
@@ -79,7 +79,6 @@ def sweep_a_concur(
         gr, yr, yar, nr, dr = gc[n, :count], yc[n, :count], ya[n], num[n], den[n]
         for k in range(count):
             nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
-        for k in range(count):
             dr[k] = gr[k]
     # -- per BTF block: P_A on all lanes, its own term, and its edges' reflections concurred
     for n in range(first_btf, n_nodes):
@@ -87,31 +86,28 @@ def sweep_a_concur(
         b = in_ptr[n + 1]
         for k in range(count):
             pr[k] = 0.0
-        for k in range(count):
             qr[k] = 0.0
         for e in range(a, b):
+            wr, xr = wc[e, :count], xc[e, :count]
             for k in range(count):
-                pr[k] += wc[e, k] * xc[e, k]
-            for k in range(count):
-                qr[k] += wc[e, k] * wc[e, k] + xc[e, k] * xc[e, k]
+                pr[k] += wr[k] * xr[k]
+                qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
         ur, yar, gr, yr, nr, dr = uc[n, :count], ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
         project_items(count, yr, delta[n], yar, ur, fs, done[0], done[1])
         for k in range(count):
             nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
-        for k in range(count):
             dr[k] = gr[k]
-        for k in range(count):
             inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
         for j in range(segs):
             gs[j, n] = row_sum(gr, j * sl, sl)
         for e in range(a, b):
             s = src[e]
+            wr, xr, ns = wc[e, :count], xc[e, :count], num[s]
             for k in range(count):
-                wk = (wc[e, k] + ur[k] * xc[e, k]) * inv[k]
-                term[k] = gr[k] * (2.0 * wk - wc[e, k])
-            for k in range(count):
-                xk = (xc[e, k] + ur[k] * wc[e, k]) * inv[k]
-                num[s, k] += gr[k] * (2.0 * xk - xc[e, k])
+                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
+                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
+                term[k] = gr[k] * (2.0 * wk - wr[k])
+                ns[k] += gr[k] * (2.0 * xk - xr[k])
             for k in range(count):
                 den[s, k] += gr[k]
             for j in range(segs):
@@ -136,9 +132,8 @@ def sweep_a_concur(
             br = bc[n, :count]
             for k in range(count):
                 dy = ybr[k] - yar[k]
+                yr[k] += beta * dy
                 br[k] = dy * dy
-            for k in range(count):
-                yr[k] += beta * (ybr[k] - yar[k])
             for j in range(segs):
                 parts[c, j, 1] += row_sum(br, j * sl, sl)
 
@@ -181,10 +176,9 @@ def sweep_update(
     count = segs * sl
     wc, xc, uc, ybc, bc = w[c], x[c], u[c], yb[c], blocks[c]
     fs = fs_s[c]
-    inv, acc, gw, gx, dwr, dxr = fs[INV], fs[ACC], fs[GW], fs[GX], fs[DW], fs[DX]
+    inv, acc, gw, gx, wl = fs[INV], fs[ACC], fs[GW], fs[GX], fs[WL]
     for k in range(count):
         gw[k] = 0.0
-    for k in range(count):
         gx[k] = 0.0
     for j in range(segs):
         parts[c, j, 3] = 0.0
@@ -192,28 +186,29 @@ def sweep_update(
         ur = uc[n, :count]
         for k in range(count):
             inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
-        for k in range(count):
             acc[k] = 0.0
         for e in range(in_ptr[n], in_ptr[n + 1]):
             s = src[e]
-            # one stored row per loop: LLVM vectorises those, not loops that store several;
-            # the tiles are indexed, not sliced (a view costs two atomic reference counts)
-            for j in range(segs):
-                wb = wbar[seg_slot[c, j], e]
-                for k in range(j * sl, (j + 1) * sl):
-                    dwr[k] = wb - (wc[e, k] + ur[k] * xc[e, k]) * inv[k]
+            wr, xr, ybr = wc[e, :count], xc[e, :count], ybc[s, :count]
+            if segs == 1:  # each lane's w̄ (that of its restart), as a row
+                wb = wbar[seg_slot[c, 0], e]
+                for k in range(count):
+                    wl[k] = wb
+            else:
+                for j in range(segs):
+                    wb = wbar[seg_slot[c, j], e]
+                    for k in range(j * sl, (j + 1) * sl):
+                        wl[k] = wb
             for k in range(count):
-                dxr[k] = ybc[s, k] - (xc[e, k] + ur[k] * wc[e, k]) * inv[k]
-            for k in range(count):
-                wc[e, k] += beta * dwr[k]
-            for k in range(count):
-                xc[e, k] += beta * dxr[k]
-            for k in range(count):
-                gw[k] += dwr[k] * dwr[k]
-            for k in range(count):
-                gx[k] += dxr[k] * dxr[k]
-            for k in range(count):
-                acc[k] += dwr[k] * dwr[k] + dxr[k] * dxr[k]
+                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
+                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
+                dw = wl[k] - wk
+                dx = ybr[k] - xk
+                wr[k] += beta * dw
+                xr[k] += beta * dx
+                gw[k] += dw * dw
+                gx[k] += dx * dx
+                acc[k] += dw * dw + dx * dx
         br = bc[n, :count]
         for k in range(count):
             br[k] += acc[k]
