@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numba
@@ -361,6 +361,15 @@ class Batch:
                 self.active[slot] = self.active[last]
             self.active.pop()
         return sorted(ended, key=lambda item: item[0])
+
+
+def warm_up(network: ThresholdNetwork, data: Dataset, params: Params) -> None:
+    """Compile (or load from numba's cache) the serial kernel for this problem: one
+    iteration of one restart. Worker processes then load it from the cache instead of each
+    compiling the same kernel at the same time."""
+    batch = Batch(network, data, replace(params, max_iter=1), capacity=1)
+    batch.add(0, 0)
+    batch.step()
 
 
 def solve(

@@ -36,11 +36,12 @@ from multiprocessing.process import BaseProcess
 
 import numba
 
+from .. import jit
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
 from .lanes import batch_size
 from .restarts import Tracker
-from .solve import Batch, Params, Progress, Run, Stop
+from .solve import Batch, Params, Progress, Run, Stop, warm_up
 
 QUEUED = 1
 """Restarts handed to a worker beyond its batch's capacity, so that a worker never waits for
@@ -284,6 +285,9 @@ def run_parallel(
     """Run the tracker's restarts on ``jobs`` workers, feeding each a window of tasks, until
     every wanted restart has ended or the search is stopped."""
     capacity = min(len(tracker.seeds), batch_size(data.n_items, network.n_edges))
+    if jit.is_cold():  # compile once here, rather than in every worker at once
+        warm_up(network, data, params)
+        jit.mark_warm()
     pool = Pool(capacity + QUEUED)
     retry: deque[Task] = deque()  # tasks queued on workers that died, to run elsewhere
     next_index = 0
