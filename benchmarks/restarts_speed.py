@@ -42,10 +42,10 @@ C_SOLVED = (18, 50)  # documented, method.md §7
 
 
 def binomial_interval(p: float, n: int, z: float = 1.96) -> tuple[int, int]:
-    """The counts k of n whose Wilson 95 % interval contains ``p`` (a normal approximation
-    suffices at n = 100: 36 % gives 26–46)."""
+    """The 95 % range of successes in n trials of probability p, n p ± 1.96 sqrt(n p (1 − p))
+    rounded outwards (36 % of 100 gives 26–46, the issue's interval)."""
     half = z * math.sqrt(p * (1 - p) * n)
-    return math.ceil(n * p - half), math.floor(n * p + half)
+    return math.floor(n * p - half), math.ceil(n * p + half)
 
 
 def children_cpu() -> float:
