@@ -21,8 +21,9 @@ from numba import njit, prange
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr import reference
 from btfsynth.rrr.kernels import STREAM_BYTES
+from btfsynth.rrr.lanes import Lanes
 from btfsynth.rrr.layout import initial_state, make_problem
-from btfsynth.rrr.solve import Params, Workspace, advance
+from btfsynth.rrr.solve import Params, advance
 from btfsynth.tasks import multiplier, planted_andor
 
 TIMING = Params(beta=0.2, gamma=1e-3, gap_stop=0.0)  # never stops early
@@ -33,13 +34,19 @@ def kernel_seconds(problem, state, iters: int, parallel: bool) -> tuple[float, f
     (all threads of this process) is the steadier figure on a shared machine."""
     best = (np.inf, np.inf)
     for _ in range(3):
-        s = state.copy()
-        work = Workspace.for_problem(problem)
-        history = np.empty((iters, 4))
+        lanes = alone(problem, state)
         wall, cpu = time.perf_counter(), time.process_time()
-        advance(problem, s, work, TIMING, iters, np.inf, history, parallel)
+        advance(lanes, TIMING, iters, 1, parallel)
         best = min(best, (time.perf_counter() - wall, time.process_time() - cpu))
     return best
+
+
+def alone(problem, state) -> Lanes:
+    """A batch of one restart from ``state`` that never stops at a checkpoint."""
+    lanes = Lanes.create(problem, 1)
+    lanes.place(0, state)
+    lanes.limit[:] = 2**62
+    return lanes
 
 
 def reference_seconds(problem, state, iters: int) -> float:
@@ -71,10 +78,9 @@ def stream_bandwidth() -> float:
 def warmed_state(problem, iters: int):
     """A state after ``iters`` iterations: timing the random start alone would overweight the
     unconverged blocks that need two root solves."""
-    state = initial_state(problem, 1)
-    work = Workspace.for_problem(problem)
-    advance(problem, state, work, TIMING, iters, np.inf, np.empty((iters, 4)), False)
-    return state
+    lanes = alone(problem, initial_state(problem, 1))
+    advance(lanes, TIMING, iters, 1, False)
+    return lanes.state
 
 
 def main() -> None:

@@ -123,7 +123,8 @@ def assert_interrupted_result(learn: Learn, code: int, stderr: str) -> LearnResu
     result = read_result(learn.output)
     assert result.interrupted and not result.solved
     assert result.iterations > 0 and result.history
-    assert len(result.runs) == 2 and all(r["stopped"] == "interrupted" for r in result.runs)
+    # each worker runs its two restarts side by side in one batch: all four were running
+    assert len(result.runs) == 4 and all(r["stopped"] == "interrupted" for r in result.runs)
     return result
 
 
@@ -153,13 +154,14 @@ def test_a_killed_worker_loses_its_run_but_not_the_search(learn_process):
     learn.wait_for(*BOTH_ITERATING)
     victim = learn.workers()[0]
     os.kill(victim, signal.SIGKILL)
-    learn.wait_for("restarts 1/4 done")  # the lost run counts as done; the other goes on
+    # the victim's batch of two restarts is lost and counts as done; the other worker goes on
+    learn.wait_for("restarts 2/4 done")
     learn.proc.send_signal(signal.SIGINT)
     code, took, _, stderr = learn.finish()
     assert code == 130 and "Traceback" not in stderr, stderr
     assert "lost: its worker was killed by SIGKILL" in stderr
     result = read_result(learn.output)
-    assert result.interrupted and len([r for r in result.runs if "lost" in r]) == 1
+    assert result.interrupted and len([r for r in result.runs if "lost" in r]) == 2
 
 
 def test_when_every_worker_dies_the_command_ends_with_an_error(learn_process):

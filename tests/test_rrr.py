@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from btfsynth.dataset import Dataset
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr import kernels, reference
+from btfsynth.rrr.lanes import Lanes
 from btfsynth.rrr.layout import (
     CHUNK_ITEMS,
     MAX_CHUNKS,
@@ -24,7 +25,7 @@ from btfsynth.rrr.layout import (
     tile,
     untile,
 )
-from btfsynth.rrr.solve import Params, Workspace, advance
+from btfsynth.rrr.solve import Params, advance
 
 KINDS = ["binary", "analog", "hypercube", "onehot", "class"]
 
@@ -51,13 +52,24 @@ def dag_network() -> ThresholdNetwork:
     return ThresholdNetwork(8, 3, 2, src, dst, np.zeros(len(src)))
 
 
+def alone(problem, state):
+    """A batch of one restart, starting from ``state``."""
+    lanes = Lanes.create(problem, 1)
+    lanes.place(0, state)
+    lanes.limit[0] = 2**62
+    return lanes
+
+
 def run_kernel(problem, state, beta, gamma, iters, parallel):
-    s = state.copy()
-    work = Workspace.for_problem(problem)
+    """``iters`` iterations from ``state``, one kernel call each (to read every iteration's
+    gaps); returns the state, w̄, the gaps of each iteration and the block gaps."""
+    lanes = alone(problem, state)
     history = np.zeros((iters, 4))
     params = Params(beta=beta, gamma=gamma, gap_stop=0.0)
-    assert advance(problem, s, work, params, iters, np.inf, history, parallel) == iters
-    return s, work.wbar, history, work.blocks
+    for t in range(iters):
+        assert advance(lanes, params, 1, 1, parallel) == 1
+        history[t] = lanes.last[0]
+    return lanes.state, lanes.wbar[0], history, lanes.blocks
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -90,19 +102,29 @@ def test_kernel_iteration_matches_reference(kind, shape):
 SAME_RUN_SCRIPT = """
 import numba, numpy as np
 from btfsynth.network import ThresholdNetwork
+from btfsynth.rrr.lanes import Lanes
 from btfsynth.rrr.layout import initial_state, make_problem
-from btfsynth.rrr.solve import Params, Workspace, advance
-from btfsynth.tasks import planted_andor
-data = planted_andor([12, 16, 16, 4], items=200, seed=3).dataset
-problem = make_problem(ThresholdNetwork.layered([12, 16, 16, 4]), data, 3.0)
-start = initial_state(problem, seed=5)
-runs = []
-for parallel, threads in ((False, 1), (True, 1), (True, 2)):
-    numba.set_num_threads(threads)
-    state, work, history = start.copy(), Workspace.for_problem(problem), np.zeros((40, 4))
-    advance(problem, state, work, Params(gap_stop=0.0), 40, np.inf, history, parallel)
-    runs.append(np.concatenate([a.ravel() for a in (state.w, state.x, state.g, history)]))
-print(all(np.array_equal(runs[0], run) for run in runs[1:]))
+from btfsynth.rrr.solve import Params, advance
+from btfsynth.tasks import multiplier, planted_andor
+cases = [
+    (planted_andor([12, 16, 16, 4], items=200, seed=3).dataset, [12, 16, 16, 4], 1),
+    (multiplier(2).dataset, [4, 4, 4, 4], 9),  # 9 restarts packed in three tiles
+]
+same = True
+for data, widths, restarts in cases:
+    problem = make_problem(ThresholdNetwork.layered(widths), data, 3.0)
+    runs = []
+    for parallel, threads in ((False, 1), (True, 1), (True, 2)):
+        numba.set_num_threads(threads)
+        lanes = Lanes.create(problem, restarts)
+        for slot in range(restarts):
+            lanes.place(slot, initial_state(problem, seed=5 + slot))
+        lanes.limit[:] = 2**62
+        advance(lanes, Params(gap_stop=0.0), 40, restarts, parallel)
+        s = lanes.state
+        runs.append(np.concatenate([a.ravel() for a in (s.w, s.x, s.g, lanes.last, lanes.wbar)]))
+    same = same and all(np.array_equal(runs[0], run) for run in runs[1:])
+print(same)
 """
 
 
@@ -149,13 +171,13 @@ def test_calls_of_any_length_give_the_same_run():
     )
     state = initial_state(problem, seed=2)
     whole = run_kernel(problem, state, 0.2, 1e-2, 9, True)
-    split, work = state.copy(), Workspace.for_problem(problem)
-    history = np.zeros((9, 4))
+    split = alone(problem, state)
     params = Params(beta=0.2, gamma=1e-2, gap_stop=0.0)
     for lo, hi in ((0, 1), (1, 5), (5, 9)):
-        advance(problem, split, work, params, hi - lo, np.inf, history[lo:hi], True)
-    assert np.array_equal(whole[0].w, split.w) and np.array_equal(whole[0].g, split.g)
-    assert np.array_equal(whole[1], work.wbar) and np.array_equal(whole[2], history)
+        assert advance(split, params, hi - lo, 1, True) == hi - lo
+    assert np.array_equal(whole[0].w, split.state.w) and np.array_equal(whole[0].g, split.state.g)
+    assert np.array_equal(whole[1], split.wbar[0]) and np.array_equal(whole[2][-1], split.last[0])
+    assert split.iters[0] == 9 and split.min_gap[0] == whole[2][:, 0].min()
 
 
 def test_initial_state_follows_the_seed_and_the_data():
@@ -253,10 +275,10 @@ def test_block_projection_is_feasible_and_idempotent(pairs, y, delta):
     # the kernel agrees with the reference on this block (as the second of two items), up to a
     # choice between y = ±1 whose costs tie to rounding
     ya_k, u = np.zeros(2), np.zeros(2)
-    fs, js = np.zeros((kernels.SCRATCH_ROWS, 2)), np.zeros(2, dtype=np.int64)
+    fs, js = np.zeros((kernels.SCRATCH_ROWS, 2)), np.zeros((2, 2), dtype=np.int64)
     fs[kernels.P] = [0.5, w @ x]
     fs[kernels.Q] = [1.0, w @ w + x @ x]
-    kernels.project_items(2, np.array([1.0, y]), delta, ya_k, u, fs, js)
+    kernels.project_items(2, np.array([1.0, y]), delta, ya_k, u, fs, js[0], js[1])
     wk, xk = (w + u[1] * x) / (1 - u[1] ** 2), (x + u[1] * w) / (1 - u[1] ** 2)
     if ya_k[1] != ya:
 

@@ -21,6 +21,7 @@ from ..dataset import Dataset
 from ..errors import BtfsynthError
 from ..network import ThresholdNetwork
 from ..truthtable import TruthTable
+from .lanes import batch_size
 from .restarts import search_restarts
 from .snap import snap
 from .solve import Params, Progress, score, state_bytes
@@ -164,10 +165,14 @@ def available_memory() -> int | None:
         return None
 
 
-def check_memory(what: str, n_nodes: int, n_edges: int, n_items: int, workers: int) -> None:
-    """Refuse, before anything is allocated, a problem whose RRR state (state_bytes per run,
-    ``workers`` runs at once) would not fit in the available memory."""
-    need = state_bytes(n_nodes, n_edges, n_items) * workers
+def check_memory(
+    what: str, n_nodes: int, n_edges: int, n_items: int, workers: int, restarts: int = 1
+) -> None:
+    """Refuse, before anything is allocated, a problem whose RRR state (state_bytes per batch
+    of at most ``restarts`` runs, ``workers`` batches at once) would not fit in the available
+    memory."""
+    batch = min(restarts, batch_size(n_items, n_edges))
+    need = state_bytes(n_nodes, n_edges, n_items, batch) * workers
     available = available_memory()
     if available is not None and need > available:
         times = f" × {workers} jobs" if workers > 1 else ""
@@ -238,9 +243,10 @@ def learn(
     workers = min(jobs, restarts)
     if sizes is not None:
         what = f"widths {'-'.join(map(str, sizes))}"
-        check_memory(what, *layered_size(sizes), train.n_items, workers)
+        check_memory(what, *layered_size(sizes), train.n_items, workers, restarts)
     else:
-        check_memory("the network", network.n_nodes, network.n_edges, train.n_items, workers)
+        nodes, edges = network.n_nodes, network.n_edges
+        check_memory("the network", nodes, edges, train.n_items, workers, restarts)
     net = build_network(train, widths, network)
     seeds = range(int(seed), int(seed) + restarts)
     start = time.perf_counter()

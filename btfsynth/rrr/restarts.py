@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
-from .solve import Params, Progress, Run, Stop, solve
+from .solve import Batch, Params, Progress, Run, Stop
 
 
 @dataclass(eq=False)
@@ -188,8 +188,8 @@ def search_restarts(
     progress: Callable[[Progress], None] | None = None,
     keep_runs: bool = False,
 ) -> Search:
-    """Run ``solve`` for the seeds (``jobs`` at a time, in worker processes when jobs > 1)
-    and return the best run and a summary of every run. Only the best run is kept unless
+    """Run the restarts of the seeds (in batches of solve.Batch, in worker processes when
+    jobs > 1) and return the best run and a summary of every run. Only the best run is kept unless
     ``keep_runs``, so that many restarts need little memory. ``progress`` sees every block of
     iterations of every run, from this process or from the workers."""
     tracker = Tracker(seeds, params, stop_at_first, progress, keep_runs)
@@ -210,21 +210,18 @@ def _serial(
     params: Params,
     test: Dataset | None,
 ) -> None:
-    """The restarts one after another in this process."""
+    """The restarts in this process, as one batch (solve.Batch) refilled in seed order."""
+    batch = Batch(network, data, params, test, capacity=len(tracker.seeds))
+    following = 0
     try:
-        for index, seed in enumerate(tracker.seeds):
-            if index >= tracker.limit() or tracker.interrupted:
+        while True:
+            while batch.free and following < tracker.limit() and not tracker.interrupted:
+                tracker.started += 1
+                batch.add(following, tracker.seeds[following])
+                following += 1
+            if not batch.active:
                 break
-            tracker.started += 1
-            run = solve(
-                network,
-                data,
-                params,
-                seed,
-                test,
-                lambda p: tracker.report(p, 1),
-                lambda index=index: tracker.stop_reason(index),
-            )
-            tracker.finish(index, run)
+            for index, run in batch.step(lambda p: tracker.report(p, 1), tracker.stop_reason):
+                tracker.finish(index, run)
     except KeyboardInterrupt:  # a second signal, outside a run's iterations
         tracker.interrupted = True

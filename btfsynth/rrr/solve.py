@@ -1,18 +1,22 @@
-"""One RRR run: the iteration loop, geometric checkpoints, stopping and the best weights so far.
+"""RRR runs: the iteration loop of a batch of restarts, geometric checkpoints, stopping and
+the best weights so far.
 
-The numba kernel runs blocks of iterations; between blocks the loop reports progress (as
-:class:`Progress` data to a callback: this module never prints) and honours stop requests
-(Ctrl-C, the user's stop, or an earlier restart having solved). Blocks end on checkpoint
-iterations, which are spaced geometrically (method.md §5), so that both short and long runs get a
-readable history at a small cost.
+A :class:`Batch` iterates up to R restarts of one network and data side by side in the lanes
+of one kernel call (lanes.py, sweeps.py); :func:`solve` is a batch of one. The kernel runs
+blocks of iterations; between blocks the loop reports progress (as :class:`Progress` data to a
+callback: this module never prints) and honours stop requests (Ctrl-C, the user's stop, or an
+earlier restart having solved). A block ends at the first checkpoint or stop of any restart in
+it, and checkpoints are spaced geometrically per restart (method.md §5), so that both short and
+long runs get a readable history at a small cost. Each restart stops on its own; the caller
+refills its slot with a new restart (:meth:`Batch.add`), so the batch stays full.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numba
@@ -20,16 +24,10 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
-from .kernels import SCRATCH_ROWS, iterate
-from .layout import (
-    Problem,
-    State,
-    chunk_bounds,
-    initial_state,
-    input_codes,
-    make_problem,
-    untile,
-)
+from .kernels import SCRATCH_ROWS
+from .lanes import Lanes, batch_size
+from .layout import chunk_bounds, initial_state, input_codes, make_problem
+from .sweeps import iterate, iterate_threads
 
 CHECKPOINT_RATIO = 1.25
 """Checkpoint k+1 is at about 1.25 × checkpoint k (at least one iteration later)."""
@@ -39,7 +37,8 @@ PARALLEL_MIN_WORK = 20_000
 three times per iteration costs more than such small iterations."""
 
 BLOCK_SECONDS = 0.2
-"""Target wall time of one kernel call (the progress and Ctrl-C granularity)."""
+"""Target wall time of one kernel call (the Ctrl-C granularity) and the least time between two
+progress reports of a batch."""
 
 
 @dataclass
@@ -137,51 +136,30 @@ class Run:
         }
 
 
-@dataclass(eq=False)
-class Workspace:
-    """Arrays the kernel fills besides the state: the roots u of P_A's blocks, P_B's values y_B
-    and the block gaps G, per node and item as chunk tiles (layout.tile), and the consensus
-    weights w̄ of the last iteration."""
-
-    u: np.ndarray
-    yb: np.ndarray
-    blocks: np.ndarray
-    wbar: np.ndarray
-
-    @classmethod
-    def for_problem(cls, problem: Problem) -> Workspace:
-        shape = (len(problem.chunks) - 1, problem.n_nodes, int(np.diff(problem.chunks).max()))
-        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(problem.n_edges))
-
-
-def state_bytes(n_nodes: int, n_edges: int, n_items: int) -> int:
-    """Peak bytes one run allocates, from the sizes alone (nothing is allocated): the state
-    tiles w, x (per edge·item) and y, g (per node·item) with their item-major originals while
-    initial_state tiles them, the workspace u, y_B, G, the kernel's per-node scratch (three
-    tiles) and its SCRATCH_ROWS rows per item, and the network's and problem's edge arrays."""
+def state_bytes(n_nodes: int, n_edges: int, n_items: int, restarts: int = 1) -> int:
+    """Peak bytes a batch of ``restarts`` runs allocates, from the sizes alone (nothing is
+    allocated): per run, the state tiles w, x (per edge·item) and y, g (per node·item) with
+    their item-major originals while initial_state tiles them, the workspace u, y_B, G, the
+    kernel's per-node scratch (three tiles) and its SCRATCH_ROWS rows per item, and the
+    network's and problem's edge arrays."""
     chunks = chunk_bounds(n_items)  # at most 17 numbers
     cells = (len(chunks) - 1) * int(np.diff(chunks).max())
     per_cell = 2 * n_edges + 2 * n_nodes + 3 * n_nodes + 3 * n_nodes + SCRATCH_ROWS + 1
     originals = n_items * (2 * n_edges + 2 * n_nodes)
-    return 8 * (cells * per_cell + originals + 8 * n_edges + 4 * n_nodes)
+    return 8 * restarts * (cells * per_cell + originals + 8 * n_edges + 4 * n_nodes)
 
 
-def advance(
-    problem: Problem,
-    state: State,
-    work: Workspace,
-    params: Params,
-    count: int,
-    min_gap: float,
-    history: np.ndarray,
-    parallel: bool,
-) -> int:
-    """Run up to ``count`` iterations in place (see kernels.iterate); returns how many ran."""
-    p = problem
-    return iterate(
-        p.src, p.dst, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code, p.data,
-        p.targets, p.chunks, state.w, state.x, state.y, state.g, work.u, work.yb, work.blocks,
-        work.wbar, params.beta, params.gamma, count, params.gap_stop, min_gap, history, parallel,
+def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: bool) -> int:
+    """Run up to ``count`` iterations of slots 0..active−1 in place (sweeps.iterate, or
+    iterate_threads when ``parallel``), until a restart reaches ``lanes.limit`` or solves;
+    returns how many ran."""
+    p, s = lanes.problem, lanes.state
+    return (iterate_threads if parallel else iterate)(
+        p.src, p.dst, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code,
+        lanes.datat, lanes.targt, p.n_items, *lanes.geometry(active),
+        s.w, s.x, s.y, s.g, lanes.u, lanes.yb, lanes.blocks, lanes.wbar,
+        params.beta, params.gamma, params.gap_stop,
+        lanes.iters, lanes.limit, lanes.min_gap, lanes.last, count,
     )  # fmt: skip
 
 
@@ -201,6 +179,199 @@ def next_checkpoint(iteration: int) -> int:
     return max(iteration + 1, math.ceil(iteration * CHECKPOINT_RATIO))
 
 
+@dataclass(eq=False)
+class Active:
+    """A restart running in a batch: its restart index, its run so far, its next checkpoint,
+    the key of its best checkpoint and whether the last one was exact."""
+
+    index: int
+    run: Run
+    start: float
+    checkpoint: int = 1
+    best_key: tuple = (-1.0, -math.inf)
+    exact_now: bool = False
+    ended: bool = False
+
+
+class Batch:
+    """Up to ``capacity`` restarts of one network and data, iterated together (lanes.py).
+
+    :meth:`add` starts restart ``index`` from the random point of ``seed`` in a free slot;
+    :meth:`step` runs one block of iterations and returns the runs that ended in it. A
+    restart's run (history, weights, iterations, outcome) is the one it has alone: it depends
+    on its seed only, not on the capacity, its slot or the other restarts. ``capacity``
+    defaults to lanes.batch_size, which depends on the problem's size only.
+    """
+
+    def __init__(
+        self,
+        network: ThresholdNetwork,
+        data: Dataset,
+        params: Params,
+        test: Dataset | None = None,
+        capacity: int | None = None,
+    ) -> None:
+        self.network, self.data, self.params = network, data, params
+        self.problem = make_problem(network, data, params.sigma)
+        p = self.problem
+        size = batch_size(p.n_items, p.n_edges)
+        self.lanes = Lanes.create(p, max(1, min(capacity or size, size)))
+        self.test_inputs = test.signed_inputs() if test is not None and test.n_items else None
+        self.test = test
+        self.active: list[Active] = []
+        self.block = 16
+        self.reported = -math.inf
+        self.threads = numba.get_num_threads()
+
+    @property
+    def free(self) -> int:
+        """Slots a new restart can take."""
+        return self.lanes.capacity - len(self.active)
+
+    def add(self, index: int, seed: int) -> None:
+        """Start restart ``index`` from the random point of ``seed``."""
+        if not self.free:
+            raise ValueError("the batch is full")
+        slot = len(self.active)
+        self.lanes.place(slot, initial_state(self.problem, seed))
+        weights = np.zeros(self.problem.n_edges)
+        run = Run(seed, False, 0, 0.0, weights, self.codes(slot))
+        self.active.append(Active(index, run, time.perf_counter()))
+
+    def codes(self, slot: int) -> np.ndarray:
+        """The ±1 input values of every item of the restart in ``slot``."""
+        p = self.problem
+        if p.input_code == 0:
+            return p.data.copy()
+        return input_codes(p, self.lanes.rows(slot, self.lanes.state.y, slice(1, p.first_btf)))
+
+    def record(self, slot: int) -> None:
+        """A checkpoint of the restart in ``slot``: gaps, accuracies, best weights so far."""
+        a, lanes = self.active[slot], self.lanes
+        run, wbar = a.run, lanes.wbar[slot]
+        net = self.network.with_weights(wbar)
+        codes = self.codes(slot)
+        train = score(net, codes, self.data.targets)
+        tested = None
+        if self.test_inputs is not None:
+            tested = score(net, self.test_inputs, self.test.targets)
+        last, min_gap = lanes.last[slot], float(lanes.min_gap[slot])
+        run.history.append(Checkpoint(run.iterations, *map(float, last), min_gap, train, tested))
+        a.exact_now = train == 1.0
+        key = (train, -float(last[0]))
+        if key > a.best_key or run.solved:
+            a.best_key = key
+            run.weights = wbar.copy()
+            run.codes = codes
+            run.exact = a.exact_now
+
+    def step(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        should_stop: Callable[[int], Stop | None] | None = None,
+    ) -> list[tuple[int, Run]]:
+        """One block of iterations of every running restart; returns (index, run) of each
+        that ended in it (solved, at max_iter, exact with stop_when_exact, or stopped: by a
+        reason ``should_stop(index)`` gives, or by Ctrl-C for all). ``progress`` receives the
+        state of the lowest-index restart after every block, of every other at most every
+        BLOCK_SECONDS, and of each that ended."""
+        if not self.active:
+            return []
+        try:
+            self._iterate(progress, should_stop)
+        except KeyboardInterrupt:  # every run stops, keeping its best weights
+            for a in self.active:
+                if not a.ended and not self._finished(a):
+                    a.run.stopped = "interrupted"
+                a.ended = True
+        return self._collect()
+
+    def _finished(self, a: Active) -> bool:
+        run = a.run
+        return run.solved or run.iterations == self.params.max_iter
+
+    def _iterate(self, progress, should_stop) -> None:
+        params, lanes, p = self.params, self.lanes, self.problem
+        count = len(self.active)
+        for slot, a in enumerate(self.active):
+            lanes.limit[slot] = min(a.checkpoint, params.max_iter)
+        work = count * p.n_items * p.n_edges
+        tiles = len(lanes.seg) if lanes.spread else -(-count // lanes.per)
+        parallel = self.threads > 1 and tiles > 1 and work >= PARALLEL_MIN_WORK
+        tick = time.perf_counter()
+        try:
+            done = advance(lanes, params, self.block, count, parallel)
+        finally:  # the iterations counted, even when Ctrl-C arrives as the kernel returns
+            for slot, a in enumerate(self.active):
+                a.run.iterations = int(lanes.iters[slot])
+                a.run.solved = bool(lanes.min_gap[slot] < params.gap_stop)
+        elapsed = time.perf_counter() - tick
+        for slot, a in enumerate(self.active):
+            a.ended = self._finished(a)
+            if a.run.iterations == a.checkpoint or a.ended:
+                self.record(slot)
+                a.checkpoint = next_checkpoint(a.checkpoint)
+                a.ended = a.ended or (params.stop_when_exact and a.exact_now)
+        rate = done / max(elapsed, 1e-6)
+        now = time.perf_counter()
+        if progress is not None:
+            due = now - self.reported >= BLOCK_SECONDS
+            self.reported = now if due else self.reported
+            first = min(a.index for a in self.active)
+            # the lowest restart index (the one a search waits for) after every block, the
+            # others at most every BLOCK_SECONDS; the lowest last, as a display keeps the latest
+            for slot in sorted(range(count), key=lambda k: -self.active[k].index):
+                a = self.active[slot]
+                if due or a.ended or a.index == first:
+                    progress(self._progress(slot, rate, now))
+        if should_stop is not None:
+            for a in self.active:
+                reason = None if a.ended else should_stop(a.index)
+                if reason is not None:
+                    a.run.stopped = reason
+                    a.ended = True
+        self.block = int(min(max(rate * BLOCK_SECONDS, 1), 1_000_000))
+
+    def _progress(self, slot: int, rate: float, now: float) -> Progress:
+        a, lanes = self.active[slot], self.lanes
+        acc = a.run.history[-1].train_accuracy if a.run.history else 0.0
+        return Progress(
+            a.run.seed, a.run.iterations, self.params.max_iter, float(lanes.last[slot, 0]),
+            float(lanes.min_gap[slot]), acc, rate, now - a.start,
+        )  # fmt: skip
+
+    def _collect(self) -> list[tuple[int, Run]]:
+        """Take the ended restarts out (their last checkpoint recorded), keeping the running
+        ones packed in the lowest slots."""
+        ended = []
+        slot = 0
+        while slot < len(self.active):
+            a = self.active[slot]
+            if not a.ended:
+                slot += 1
+                continue
+            run = a.run
+            if run.iterations and (not run.history or run.history[-1].iteration != run.iterations):
+                self.record(slot)
+            run.seconds = time.perf_counter() - a.start
+            ended.append((a.index, run))
+            last = len(self.active) - 1
+            if slot != last:
+                self.lanes.move(last, slot)
+                self.active[slot] = self.active[last]
+            self.active.pop()
+        return sorted(ended, key=lambda item: item[0])
+
+
+def warm_up(network: ThresholdNetwork, data: Dataset, params: Params) -> None:
+    """Compile (or load from numba's cache) the serial kernel for this problem: one
+    iteration of one restart. Worker processes then load it from the cache instead of each
+    compiling the same kernel at the same time."""
+    batch = Batch(network, data, replace(params, max_iter=1), capacity=1)
+    batch.add(0, 0)
+    batch.step()
+
+
 def solve(
     network: ThresholdNetwork,
     data: Dataset,
@@ -217,83 +388,36 @@ def solve(
     reason returned by ``should_stop()`` (asked after every block of an unfinished run); the
     run keeps the best weights so far.
     """
-    problem = make_problem(network, data, params.sigma)
-    state = initial_state(problem, seed)
-    work = Workspace.for_problem(problem)
-    wbar = work.wbar
-    parallel = (
-        problem.n_items * problem.n_edges >= PARALLEL_MIN_WORK and numba.get_num_threads() > 1
+    runs = solve_many(
+        network, data, params, [seed], test, progress, should_stop and (lambda i: should_stop())
     )
-    test_inputs = test.signed_inputs() if test is not None and test.n_items else None
+    return runs[0]
 
-    def current_codes() -> np.ndarray:
-        return input_codes(problem, untile(state.y[:, 1 : problem.first_btf], problem.chunks))
 
-    run = Run(seed, False, 0, 0.0, wbar.copy(), current_codes())
-    best_key = (-1.0, -math.inf)
-    start = time.perf_counter()
-    min_gap = math.inf
-    checkpoint = 1
-    block = 16
-    last = np.full(4, math.inf)
-    exact_now = False
-
-    def record() -> None:
-        nonlocal best_key, exact_now
-        net = network.with_weights(wbar)
-        codes = current_codes()
-        train = score(net, codes, data.targets)
-        tested = score(net, test_inputs, test.targets) if test_inputs is not None else None
-        run.history.append(Checkpoint(run.iterations, *map(float, last), min_gap, train, tested))
-        exact_now = train == 1.0
-        key = (train, -last[0])
-        if key > best_key or run.solved:
-            best_key = key
-            run.weights = wbar.copy()
-            run.codes = codes
-            run.exact = exact_now
-
-    try:
-        while True:
-            count = min(block, checkpoint - run.iterations, params.max_iter - run.iterations)
-            history = np.empty((count, 4))
-            tick = time.perf_counter()
-            done = advance(problem, state, work, params, count, min_gap, history, parallel)
-            elapsed = time.perf_counter() - tick
-            run.iterations += done
-            last = history[done - 1]
-            min_gap = min(min_gap, float(history[:done, 0].min()))
-            run.solved = min_gap < params.gap_stop
-            finished = run.solved or run.iterations == params.max_iter
-            if run.iterations == checkpoint or finished:
-                record()
-                checkpoint = next_checkpoint(checkpoint)
-                finished = finished or (params.stop_when_exact and exact_now)
-            rate = done / max(elapsed, 1e-6)
-            if progress is not None:
-                acc = run.history[-1].train_accuracy if run.history else 0.0
-                progress(
-                    Progress(
-                        seed,
-                        run.iterations,
-                        params.max_iter,
-                        float(last[0]),
-                        min_gap,
-                        acc,
-                        rate,
-                        time.perf_counter() - start,
-                    )
-                )
-            if finished:
-                break
-            reason = should_stop() if should_stop is not None else None
-            if reason is not None:
-                run.stopped = reason
-                break
-            block = int(min(max(rate * BLOCK_SECONDS, 1), 1_000_000))
-    except KeyboardInterrupt:
-        run.stopped = "interrupted"
-    if run.iterations and (not run.history or run.history[-1].iteration != run.iterations):
-        record()
-    run.seconds = time.perf_counter() - start
-    return run
+def solve_many(
+    network: ThresholdNetwork,
+    data: Dataset,
+    params: Params,
+    seeds: Sequence[int],
+    test: Dataset | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[int], Stop | None] | None = None,
+    capacity: int | None = None,
+) -> list[Run]:
+    """The runs of ``seeds`` (all with the same network and data), R at a time in a batch
+    whose finished slots are refilled in seed order; each run is the one :func:`solve` gives
+    for its seed. ``should_stop(k)`` may stop the run of ``seeds[k]``."""
+    batch = Batch(network, data, params, test, capacity)
+    runs: dict[int, Run] = {}
+    following = 0
+    interrupted = False
+    while following < len(seeds) or batch.active:
+        while batch.free and following < len(seeds) and not interrupted:
+            batch.add(following, seeds[following])
+            following += 1
+        for index, run in batch.step(progress, should_stop):
+            runs[index] = run
+            interrupted = interrupted or run.interrupted
+        if interrupted and not batch.active:
+            break
+    return [runs[k] for k in sorted(runs)]

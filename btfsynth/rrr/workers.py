@@ -6,11 +6,14 @@ in the parent. Workers ignore SIGINT and SIGTERM (Ctrl-C reaches the whole proce
 may a SIGTERM): the parent alone decides when to stop. They are started with both signals
 blocked, so none can land before the worker has set them to ignored.
 
-Every worker has its own pipe. The parent hands each worker at most :data:`WINDOW` restarts at a
-time (the one running and the next), so any number of restarts keeps a bounded number in flight.
-A worker sends a :class:`Report` after every block of iterations and a :class:`Finished` run per
-restart. The parent waits on all pipes and process sentinels at once, so a worker that dies is
-noticed: its restart is lost, its queued ones go to the other workers, and nothing hangs.
+Every worker runs its restarts as one batch (solve.Batch: R restarts side by side in the
+kernel's lanes, R from the problem's size alone) and has its own pipe. The parent hands each
+worker at most R + 1 restarts at a time (a batch and the next), so any number of restarts keeps
+a bounded number in flight. A worker sends :class:`Started` when a restart enters its batch,
+a :class:`Report` per running restart at most every solve.BLOCK_SECONDS, and a
+:class:`Finished` run per restart, in the order the runs end. The parent waits on all pipes
+and process sentinels at once, so a worker that dies is noticed: its started restarts are lost,
+its queued ones go to the other workers, and nothing hangs.
 
 To stop, the parent sets a shared event (the user's stop) or lowers a shared bound (restarts
 after an earlier solved one are superseded). Workers look at both after every block, return
@@ -33,14 +36,16 @@ from multiprocessing.process import BaseProcess
 
 import numba
 
+from .. import jit
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
+from .lanes import batch_size
 from .restarts import Tracker
-from .solve import Params, Progress, Run, Stop, solve
+from .solve import Batch, Params, Progress, Run, Stop, warm_up
 
-WINDOW = 2
-"""Restarts handed to one worker at a time: the running one and the next, so that a worker
-never waits for the parent between restarts."""
+QUEUED = 1
+"""Restarts handed to a worker beyond its batch's capacity, so that a worker never waits for
+the parent to refill a slot."""
 POLL_SECONDS = 0.25
 """How often the parent looks at stop requests while waiting for messages."""
 STOP_SECONDS = 10.0
@@ -58,6 +63,13 @@ class Task:
 
     index: int
     seed: int
+
+
+@dataclass(frozen=True)
+class Started:
+    """Restart ``index`` has entered the worker's batch."""
+
+    index: int
 
 
 @dataclass(frozen=True)
@@ -99,46 +111,54 @@ class Died:
 
 def _worker(conn: Connection, stop, bound) -> None:
     """A worker's life: ignore the stop signals, read the problem, then run the tasks sent to
-    it until told to exit (None) or the parent goes away."""
+    it in a batch until told to exit (None) or the parent goes away."""
     for signum in _SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     numba.set_num_threads(1)
     try:
-        network, data, params, test = pickle.loads(conn.recv_bytes())
-        while (task := conn.recv()) is not None:
-            conn.send(_work(conn, task, stop, bound, network, data, params, test))
+        network, data, params, test, capacity = pickle.loads(conn.recv_bytes())
+        _work(conn, stop, bound, Batch(network, data, params, test, capacity))
     except (EOFError, OSError):
         pass  # the parent has gone: nobody is left to report to
 
 
-def _work(
-    conn: Connection,
-    task: Task,
-    stop,
-    bound,
-    network: ThresholdNetwork,
-    data: Dataset,
-    params: Params,
-    test: Dataset | None,
-) -> Finished | Skipped | Failed:
-    def should_stop() -> Stop | None:
+def _work(conn: Connection, stop, bound, batch: Batch) -> None:
+    """Fill the batch with the tasks as they come, step it, and send what happens."""
+
+    def should_stop(index: int) -> Stop | None:
         if stop.is_set():
             return "interrupted"
-        return "superseded" if task.index > bound.value else None
+        return "superseded" if index > bound.value else None
 
-    if should_stop() is not None:
-        return Skipped(task.index)
-    try:
-        run = solve(
-            network, data, params, task.seed, test, lambda p: conn.send(Report(p)), should_stop
-        )
-    except (EOFError, OSError):
-        raise  # the pipe to the parent is gone
-    except Exception as exc:  # reported to the parent, which decides
-        return Failed(task.index, f"{type(exc).__name__}: {exc}")
-    return Finished(task.index, run)
+    queue: deque[Task] = deque()
+    while True:
+        while conn.poll() or not (batch.active or queue):
+            task = conn.recv()
+            if task is None:
+                return
+            queue.append(task)
+        while batch.free and queue:
+            task = queue.popleft()
+            if should_stop(task.index) is not None:
+                conn.send(Skipped(task.index))
+                continue
+            batch.add(task.index, task.seed)
+            conn.send(Started(task.index))
+        if not batch.active:
+            continue
+        try:
+            ended = batch.step(lambda p: conn.send(Report(p)), should_stop)
+        except (EOFError, OSError):
+            raise  # the pipe to the parent is gone
+        except Exception as exc:  # reported to the parent, which decides
+            for a in batch.active:
+                conn.send(Failed(a.index, f"{type(exc).__name__}: {exc}"))
+            batch.active.clear()
+            continue
+        for index, run in ended:
+            conn.send(Finished(index, run))
 
 
 @contextlib.contextmanager
@@ -157,19 +177,21 @@ def _signals_blocked() -> Iterator[None]:
 
 @dataclass(eq=False)
 class Slot:
-    """One worker process, its pipe and the tasks handed to it (the first one is running)."""
+    """One worker process, its pipe, the tasks handed to it and those of them it started."""
 
     number: int
     process: BaseProcess
     conn: Connection
     tasks: deque[Task] = field(default_factory=deque)
+    started: set[int] = field(default_factory=set)
     alive: bool = True
 
 
 class Pool:
     """The worker processes of a search."""
 
-    def __init__(self) -> None:
+    def __init__(self, window: int) -> None:
+        self.window = window
         self.context = multiprocessing.get_context("spawn")
         self.stop = self.context.Event()
         self.bound = self.context.RawValue("q", NO_BOUND)
@@ -262,13 +284,17 @@ def run_parallel(
 ) -> None:
     """Run the tracker's restarts on ``jobs`` workers, feeding each a window of tasks, until
     every wanted restart has ended or the search is stopped."""
-    pool = Pool()
+    capacity = min(len(tracker.seeds), batch_size(data.n_items, network.n_edges))
+    if jit.is_cold():  # compile once here, rather than in every worker at once
+        warm_up(network, data, params)
+        jit.mark_warm()
+    pool = Pool(capacity + QUEUED)
     retry: deque[Task] = deque()  # tasks queued on workers that died, to run elsewhere
     next_index = 0
     try:
-        pool.start(min(jobs, len(tracker.seeds)), (network, data, params, test))
+        pool.start(min(jobs, len(tracker.seeds)), (network, data, params, test, capacity))
         while not tracker.interrupted:
-            for slot in _openings(pool.live()):
+            for slot in _openings(pool.live(), pool.window):
                 if retry:
                     task = retry.popleft()
                 elif next_index < tracker.limit():
@@ -298,10 +324,10 @@ def run_parallel(
         pool.close(EXIT_SECONDS if tracker.signals < 2 else 0.0)
 
 
-def _openings(slots: list[Slot]) -> Iterator[Slot]:
+def _openings(slots: list[Slot], window: int) -> Iterator[Slot]:
     """The free places in the workers' windows, level by level (every idle worker gets a
     task before any gets a second one)."""
-    for depth in range(1, WINDOW + 1):
+    for depth in range(1, window + 1):
         for slot in slots:
             if len(slot.tasks) < depth:
                 yield slot
@@ -330,15 +356,22 @@ def _handle(
     if isinstance(message, Report):
         if report:
             tracker.report(message.progress, slot.number)
+    elif isinstance(message, Started):
+        slot.started.add(message.index)
     elif isinstance(message, Died):
-        if slot.tasks:
-            tracker.lose(slot.tasks.popleft().index, _describe(message.exitcode))
-        retry.extend(slot.tasks)
+        for task in slot.tasks:
+            if task.index in slot.started:
+                tracker.lose(task.index, _describe(message.exitcode))
+            else:
+                retry.append(task)
         slot.tasks.clear()
+        slot.started.clear()
     elif isinstance(message, Finished | Skipped | Failed):
-        if not slot.tasks or slot.tasks[0].index != message.index:
-            return  # cannot happen: a worker runs its tasks in order
-        slot.tasks.popleft()
+        task = next((t for t in slot.tasks if t.index == message.index), None)
+        if task is None:
+            return  # cannot happen: a worker ends only tasks it was handed
+        slot.tasks.remove(task)
+        slot.started.discard(message.index)
         if isinstance(message, Finished):
             tracker.finish(message.index, message.run)
             pool.bound.value = tracker.limit() - 1  # later restarts stop (superseded)

@@ -1,0 +1,174 @@
+"""Restarts as lanes: where each restart of a batch keeps its replicas in the kernel's tiles.
+
+The kernels (sweeps.py) run every operation on rows of lanes, and a lane is one training item
+of one restart. A problem with few items (the 2×2 multiplier has 16) gives rows too short to
+fill the SIMD units and too little work per call to amortise the per-node and per-call costs,
+so several restarts of the same network and data share a tile: restart slot s sits in tile
+``s // per``, as segment ``s % per``, lanes ``(s % per)·N … (s % per + 1)·N − 1``. A problem
+whose items span several chunks (layout.chunk_bounds) already fills its rows: it runs one
+restart at a time, one chunk per tile, as before.
+
+Every sum over items is taken per segment and then over the restart's segments in chunk order,
+and every other operation is per lane, so a restart's trajectory is the same bit for bit
+whichever slot it occupies and whoever its neighbours are: the same as alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .layout import CHUNK_ITEMS, Problem, State, tile
+
+TILE_LANES = CHUNK_ITEMS
+"""Lanes of a tile of packed restarts: as many whole restarts as fit in one chunk's width."""
+BATCH_WORK = 16_384
+"""Edge·lanes per iteration that a batch of a small problem aims at: enough to amortise the
+per-call and per-restart costs (consensus, bookkeeping) of the kernel."""
+MAX_BATCH = 64
+"""At most this many restarts run side by side in one batch."""
+
+
+def restarts_per_tile(n_items: int) -> int:
+    """Whole restarts that fit in a tile of TILE_LANES lanes (1 when one restart fills it)."""
+    return max(1, TILE_LANES // n_items)
+
+
+def batch_size(n_items: int, n_edges: int) -> int:
+    """How many restarts of a problem run side by side (R), from its size alone.
+
+    R is ``per`` (restarts per tile, restarts_per_tile) times enough tiles to reach
+    BATCH_WORK edge·lanes per iteration, at most MAX_BATCH; a problem of more than one chunk,
+    or whose one restart already reaches BATCH_WORK, runs alone (R = 1). R never depends on
+    the thread count, the number of jobs or the load, and a restart's trajectory does not
+    depend on R or on its slot, so a seed alone determines its run.
+
+    >>> batch_size(16, 60), batch_size(64, 474), batch_size(256, 5280)
+    (20, 1, 1)
+    """
+    if n_items > CHUNK_ITEMS:
+        return 1
+    per = restarts_per_tile(n_items)
+    tiles = -(-BATCH_WORK // (per * n_items * n_edges))
+    return int(max(1, min(per * tiles, MAX_BATCH // per * per)))
+
+
+@dataclass(eq=False)
+class Lanes:
+    """The tiles of a batch of up to ``capacity`` restarts of ``problem``, the per-restart
+    scalars the kernel keeps, and the data and targets laid out lane by lane.
+
+    Slots 0..active−1 are the running restarts (kept packed by :meth:`move`)."""
+
+    problem: Problem
+    capacity: int
+    per: int  # restarts per tile (segments)
+    seg: np.ndarray  # int64 (C,): lanes per segment of each tile
+    datat: np.ndarray  # (C, n_inputs, L)
+    targt: np.ndarray  # (C, n_outputs, L)
+    state: State  # (C, ·, L) tiles
+    u: np.ndarray
+    yb: np.ndarray
+    blocks: np.ndarray
+    wbar: np.ndarray  # (capacity, E)
+    iters: np.ndarray  # int64 (capacity,)
+    limit: np.ndarray  # int64 (capacity,)
+    min_gap: np.ndarray  # (capacity,)
+    last: np.ndarray  # (capacity, 4)
+
+    @classmethod
+    def create(cls, problem: Problem, capacity: int) -> Lanes:
+        packed = len(problem.chunks) == 2
+        if not packed and capacity != 1:
+            raise ValueError("a problem of several chunks runs one restart at a time")
+        n = problem.n_items
+        per = min(capacity, restarts_per_tile(n)) if packed else 1
+        if packed:
+            tiles = -(-capacity // per)
+            seg = np.full(tiles, n, dtype=np.int64)
+            datat = np.tile(tile(problem.data, problem.chunks), (tiles, 1, per))
+            targt = np.tile(tile(problem.targets, problem.chunks), (tiles, 1, per))
+        else:
+            seg = np.diff(problem.chunks).astype(np.int64)
+            datat = tile(problem.data, problem.chunks)
+            targt = tile(problem.targets, problem.chunks)
+        width = int(seg[0] * per) if packed else int(seg.max())
+        shape_e = (len(seg), problem.n_edges, width)
+        shape_v = (len(seg), problem.n_nodes, width)
+        return cls(
+            problem, capacity, per, seg, np.ascontiguousarray(datat),
+            np.ascontiguousarray(targt),
+            State(np.zeros(shape_e), np.zeros(shape_e), np.zeros(shape_v), np.zeros(shape_v)),
+            np.zeros(shape_v), np.zeros(shape_v), np.zeros(shape_v),
+            np.zeros((capacity, problem.n_edges)), np.zeros(capacity, dtype=np.int64),
+            np.zeros(capacity, dtype=np.int64), np.full(capacity, np.inf), np.zeros((capacity, 4)),
+        )  # fmt: skip
+
+    @property
+    def spread(self) -> bool:
+        """One restart over several tiles (its chunks), rather than restarts packed in tiles."""
+        return len(self.problem.chunks) > 2
+
+    def where(self, slot: int) -> list[tuple[int, slice, slice]]:
+        """(tile, lanes, items) of each of the slot's segments, in chunk order."""
+        chunks = self.problem.chunks
+        if self.spread:
+            bounds = zip(chunks, chunks[1:])
+            return [(c, slice(0, hi - lo), slice(lo, hi)) for c, (lo, hi) in enumerate(bounds)]
+        n = self.problem.n_items
+        j = slot % self.per
+        return [(slot // self.per, slice(j * n, (j + 1) * n), slice(0, n))]
+
+    def place(self, slot: int, start: State) -> None:
+        """Put a restart's starting point (layout.initial_state's tiles) into ``slot``, with
+        fresh per-restart scalars."""
+        for c, lanes, _ in self.where(slot):
+            for name in ("w", "x", "y", "g"):
+                source = getattr(start, name)[c if self.spread else 0]
+                getattr(self.state, name)[c, :, lanes] = source[:, : lanes.stop - lanes.start]
+        self.iters[slot] = 0
+        self.min_gap[slot] = np.inf
+        self.last[slot] = np.inf
+        self.wbar[slot] = 0.0
+
+    def move(self, source: int, target: int) -> None:
+        """Move the restart in slot ``source`` to slot ``target`` (to keep the slots packed)."""
+        for (c, lanes, _), (d, to, _) in zip(self.where(source), self.where(target)):
+            for name in ("w", "x", "y", "g"):
+                array = getattr(self.state, name)
+                array[d, :, to] = array[c, :, lanes]
+        for array in (self.wbar, self.iters, self.limit, self.min_gap, self.last):
+            array[target] = array[source]
+
+    def rows(self, slot: int, array: np.ndarray, rows: slice) -> np.ndarray:
+        """``array[:, rows]`` of the slot's lanes as an item-major ``(N, ·)`` array."""
+        out = np.empty((self.problem.n_items, len(range(*rows.indices(array.shape[1])))))
+        for c, lanes, items in self.where(slot):
+            out[items] = array[c, rows, lanes].T
+        return out
+
+    def geometry(self, active: int) -> tuple:
+        """The kernel's description of slots 0..active−1: (tiles in use, segments per tile,
+        lanes per segment, slot of each segment, then per slot its segments as a CSR list of
+        (tile, segment) in chunk order)."""
+        tiles = len(self.seg) if self.spread else -(-active // self.per)
+        segs = np.empty(tiles, dtype=np.int64)
+        seg_slot = np.zeros((tiles, self.per), dtype=np.int64)
+        if self.spread:
+            segs[:] = 1
+        else:
+            for c in range(tiles):
+                segs[c] = min(self.per, active - c * self.per)
+                seg_slot[c, : segs[c]] = np.arange(c * self.per, c * self.per + segs[c])
+        ptr = np.zeros(active + 1, dtype=np.int64)
+        tile_of, seg_of = [], []
+        for s in range(active):
+            for c, _, _ in self.where(s):
+                tile_of.append(c)
+                seg_of.append(0 if self.spread else s % self.per)
+            ptr[s + 1] = len(tile_of)
+        return (
+            tiles, segs, self.seg, seg_slot, active, ptr,
+            np.array(tile_of, dtype=np.int64), np.array(seg_of, dtype=np.int64),
+        )  # fmt: skip

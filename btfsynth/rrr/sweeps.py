@@ -1,0 +1,374 @@
+"""The RRR iteration as numba sweeps over lane tiles, for a batch of restarts at once.
+
+The state is stored as tiles ``w[c, e, k]`` (tile c, edge e, lane k; lanes.py), and every
+per-edge and per-node operation of divide and concur is a loop over a tile's lanes: the same
+arithmetic on a contiguous row, which LLVM vectorises. A lane is one training item of one
+restart: a tile holds ``tile_segs[c]`` *segments* side by side, each the ``seg_len[c]`` items
+of one restart (slot ``seg_slot[c, j]``). A small problem packs several restarts into a tile,
+so that its rows are long enough to fill the SIMD lanes; a large one spreads a single restart's
+items over several tiles (its chunks). Every sum over items is taken per segment (kernels.
+row_sum) and then over a restart's segments in chunk order, so a restart's arithmetic does not
+depend on the other restarts, on where its lanes sit, or on the thread count: it runs exactly
+as it would alone. One iteration is:
+
+1. per tile (in parallel): P_A of every block, node by node, for all the tile's lanes at once
+   (kernels.project_items); the reflection 2A − z; the value concur of P_B (each edge's row
+   added to its source's row); the y update; the g-weighted reflected weights summed per
+   segment;
+2. per restart: the consensus weights w̄ from its segment sums, normalised per node;
+3. per tile: A's weights and values again from the stored roots u, then the w and x updates
+   and their gap parts;
+4. per tile: the γ metric update, once each restart's mean block gap is known.
+
+Sweep 1 reads w and x; sweep 3 reads and writes them: 48 bytes per edge·item·iteration in
+float64 (kernels.STREAM_BYTES). ``reference.py`` is the plain version of one iteration.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .kernels import ACC, GW, GX, INV, SCRATCH_ROWS, TERM, WL, P, Q, project_items, row_sum
+
+
+@njit(cache=True, error_model="numpy")
+def sweep_a_concur(
+    c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat, targt,
+    w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+):  # fmt: skip
+    """Sweep 1 over the lanes of tile c (see the module docstring). Nodes are in topological
+    order (src < dst), so a node's own concur term is set before any out-edge of a later block
+    adds to it."""
+    n_nodes = y.shape[1]
+    first_btf = n_in + 1
+    first_out = n_nodes - n_out
+    segs = tile_segs[c]
+    sl = seg_len[c]
+    count = segs * sl
+    wc, xc, yc, gc, uc, ybc, bc = w[c], x[c], y[c], g[c], u[c], yb[c], blocks[c]
+    ya = ya_s[c]
+    num = num_s[c]
+    den = den_s[c]
+    fs = fs_s[c]
+    done = done_s[c]
+    ws = wsum[c]
+    gs = gsum[c]
+    pr, qr, inv, term = fs[P], fs[Q], fs[INV], fs[TERM]
+    # -- P_A of the bias and the inputs, and their own concur terms
+    for k in range(count):
+        ya[0, k] = -1.0
+    if input_code == 0:
+        for j in range(n_in):
+            dr = datat[c, j]
+            for k in range(count):
+                ya[1 + j, k] = dr[k]
+    elif input_code == 1:
+        for j in range(1, first_btf):
+            for k in range(count):
+                ya[j, k] = 1.0 if yc[j, k] > 0.0 else -1.0
+    else:
+        for k in range(count):
+            best = 1
+            for j in range(1, first_btf):
+                ya[j, k] = -1.0
+                if yc[j, k] > yc[best, k]:
+                    best = j
+            ya[best, k] = 1.0
+    for n in range(first_btf):
+        gr, yr, yar, nr, dr = gc[n, :count], yc[n, :count], ya[n], num[n], den[n]
+        for k in range(count):
+            nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+            dr[k] = gr[k]
+    # -- per BTF block: P_A on all lanes, its own term, and its edges' reflections concurred
+    for n in range(first_btf, n_nodes):
+        a = in_ptr[n]
+        b = in_ptr[n + 1]
+        for k in range(count):
+            pr[k] = 0.0
+            qr[k] = 0.0
+        for e in range(a, b):
+            wr, xr = wc[e, :count], xc[e, :count]
+            for k in range(count):
+                pr[k] += wr[k] * xr[k]
+                qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
+        ur, yar, gr, yr, nr, dr = uc[n, :count], ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
+        project_items(count, yr, delta[n], yar, ur, fs, done[0], done[1])
+        for k in range(count):
+            nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+            dr[k] = gr[k]
+            inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
+        for j in range(segs):
+            gs[j, n] = row_sum(gr, j * sl, sl)
+        for e in range(a, b):
+            s = src[e]
+            wr, xr, ns = wc[e, :count], xc[e, :count], num[s]
+            for k in range(count):
+                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
+                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
+                term[k] = gr[k] * (2.0 * wk - wr[k])
+                ns[k] += gr[k] * (2.0 * xk - xr[k])
+            for k in range(count):
+                den[s, k] += gr[k]
+            for j in range(segs):
+                ws[j, e] = row_sum(term, j * sl, sl)
+    # -- P_B's values, the y update and its gap part
+    for j in range(segs):
+        parts[c, j, 1] = 0.0
+    for n in range(n_nodes):
+        ybr, yr, yar = ybc[n, :count], yc[n, :count], ya[n]
+        if n < first_out:
+            nr, dr = num[n], den[n]
+            for k in range(count):
+                ybr[k] = nr[k] / dr[k]
+        else:
+            tr = targt[c, n - first_out]
+            for k in range(count):
+                ybr[k] = tr[k]
+        if n < first_btf:
+            for k in range(count):
+                yr[k] += beta * (ybr[k] - yar[k])
+        else:
+            br = bc[n, :count]
+            for k in range(count):
+                dy = ybr[k] - yar[k]
+                yr[k] += beta * dy
+                br[k] = dy * dy
+            for j in range(segs):
+                parts[c, j, 1] += row_sum(br, j * sl, sl)
+
+
+@njit(cache=True, error_model="numpy")
+def consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar):
+    """Restart s's w̄_e = Σ_i g w / Σ_i g from its segment sums (in chunk order), then
+    w̄·w̄ = m per node."""
+    n_nodes = len(m)
+    out = wbar[s]
+    total_g = np.zeros(n_nodes)
+    for i in range(slot_ptr[s], slot_ptr[s + 1]):
+        for n in range(first_btf, n_nodes):
+            total_g[n] += gsum[slot_tile[i], slot_seg[i], n]
+    for e in range(len(out)):
+        acc = 0.0
+        for i in range(slot_ptr[s], slot_ptr[s + 1]):
+            acc += wsum[slot_tile[i], slot_seg[i], e]
+        out[e] = acc / total_g[dst[e]]
+    for n in range(first_btf, n_nodes):
+        norm2 = 0.0
+        for e in range(in_ptr[n], in_ptr[n + 1]):
+            norm2 += out[e] * out[e]
+        if norm2 > 0.0:
+            scale = np.sqrt(m[n] / norm2)
+            for e in range(in_ptr[n], in_ptr[n + 1]):
+                out[e] *= scale
+
+
+@njit(cache=True, error_model="numpy")
+def sweep_update(
+    c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, beta,
+    fs_s, parts,
+):  # fmt: skip
+    """Sweep 3: A's weights again from the roots u, then w += β (w̄ − wA) and
+    x += β (y_B[src] − xA), their gap parts, and each segment's total block gap."""
+    n_nodes = blocks.shape[1]
+    segs = tile_segs[c]
+    sl = seg_len[c]
+    count = segs * sl
+    wc, xc, uc, ybc, bc = w[c], x[c], u[c], yb[c], blocks[c]
+    fs = fs_s[c]
+    inv, acc, gw, gx, wl = fs[INV], fs[ACC], fs[GW], fs[GX], fs[WL]
+    for k in range(count):
+        gw[k] = 0.0
+        gx[k] = 0.0
+    for j in range(segs):
+        parts[c, j, 3] = 0.0
+    for n in range(first_btf, n_nodes):
+        ur = uc[n, :count]
+        for k in range(count):
+            inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
+            acc[k] = 0.0
+        for e in range(in_ptr[n], in_ptr[n + 1]):
+            s = src[e]
+            wr, xr, ybr = wc[e, :count], xc[e, :count], ybc[s, :count]
+            if segs == 1:  # each lane's w̄ (that of its restart), as a row
+                wb = wbar[seg_slot[c, 0], e]
+                for k in range(count):
+                    wl[k] = wb
+            else:
+                for j in range(segs):
+                    wb = wbar[seg_slot[c, j], e]
+                    for k in range(j * sl, (j + 1) * sl):
+                        wl[k] = wb
+            for k in range(count):
+                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
+                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
+                dw = wl[k] - wk
+                dx = ybr[k] - xk
+                wr[k] += beta * dw
+                xr[k] += beta * dx
+                gw[k] += dw * dw
+                gx[k] += dx * dx
+                acc[k] += dw * dw + dx * dx
+        br = bc[n, :count]
+        for k in range(count):
+            br[k] += acc[k]
+        for j in range(segs):
+            parts[c, j, 3] += row_sum(br, j * sl, sl)
+    for j in range(segs):
+        parts[c, j, 0] = row_sum(gx, j * sl, sl)
+        parts[c, j, 2] = row_sum(gw, j * sl, sl)
+
+
+@njit(cache=True, error_model="numpy")
+def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean):
+    """Sweep 4: g ← g + γ (G / mean(G) − g) on the BTF blocks of tile c, each segment with its
+    restart's mean block gap (skipped where that mean is 0)."""
+    sl = seg_len[c]
+    for n in range(first_btf, g.shape[1]):
+        gr, br = g[c, n], blocks[c, n]
+        for j in range(tile_segs[c]):
+            mn = mean[seg_slot[c, j]]
+            if mn > 0.0:
+                for k in range(j * sl, (j + 1) * sl):
+                    gr[k] += gamma * (br[k] / mn - gr[k])
+
+
+@njit(cache=True, error_model="numpy")
+def scratch(n_tiles, n_nodes, n_edges, width, per, n_slots):
+    """The kernel's scratch: per tile the A values, the concur sums and their weights, the
+    float and int rows of kernels.project_items; per segment the weight, g and gap sums; per
+    restart its mean block gap and gap parts."""
+    return (
+        np.empty((n_tiles, n_nodes, width)), np.empty((n_tiles, n_nodes, width)),
+        np.empty((n_tiles, n_nodes, width)), np.empty((n_tiles, SCRATCH_ROWS, width)),
+        np.empty((n_tiles, 2, width), dtype=np.int64), np.empty((n_tiles, per, n_edges)),
+        np.zeros((n_tiles, per, n_nodes)), np.zeros((n_tiles, per, 4)),
+        np.empty(n_slots), np.empty((n_slots, 3)),
+    )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums):
+    """Each restart's mean block gap and its w, x, y gap sums, from its segments in order."""
+    for s in range(n_slots):
+        sx = 0.0
+        sy = 0.0
+        sw = 0.0
+        total = 0.0
+        for i in range(slot_ptr[s], slot_ptr[s + 1]):
+            pc = parts[slot_tile[i], slot_seg[i]]
+            sx += pc[0]
+            sy += pc[1]
+            sw += pc[2]
+            total += pc[3]
+        mean[s] = total / (n_items * n_btf)
+        sums[s, 0] = sw
+        sums[s, 1] = sx
+        sums[s, 2] = sy
+
+
+@njit(cache=True, error_model="numpy")
+def close_iteration(
+    n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
+):
+    """Each restart's gaps of the iteration, its count and running minimum gap; True when a
+    restart has solved or reached its limit (the call must return)."""
+    event = False
+    for s in range(n_slots):
+        gap = np.sqrt(mean[s])
+        last[s, 0] = gap
+        last[s, 1] = np.sqrt(sums[s, 0] / (n_items * n_edges))
+        last[s, 2] = np.sqrt(sums[s, 1] / (n_items * n_edges))
+        last[s, 3] = np.sqrt(sums[s, 2] / (n_items * n_btf))
+        iters[s] += 1
+        if gap < min_gap[s]:
+            min_gap[s] = gap
+        if min_gap[s] < gap_stop or iters[s] >= limit[s]:
+            event = True
+    return event
+
+
+@njit(cache=True, error_model="numpy")
+def iterate(
+    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
+    n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
+    w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
+    iters, limit, min_gap, last, n_iter,
+):  # fmt: skip
+    """Run up to ``n_iter`` RRR iterations of the ``n_slots`` restarts in place, all in step,
+    on the calling thread.
+
+    Per restart s: ``iters[s]`` counts its iterations, ``last[s]`` gets the (gap, w, x, y
+    parts) of its latest one and ``min_gap[s]`` their running minimum. The call returns (the
+    number of iterations done) after the iteration where any restart has solved (min gap below
+    ``gap_stop``) or reached ``limit[s]`` (its next checkpoint), so that the caller sees every
+    restart at its own checkpoints, as a run alone would. :func:`iterate_threads` is the same
+    loop with the tiles on numba's threads; it is a function of its own so that a process that
+    never needs threads (a worker, a small problem) never compiles the parallel version."""
+    n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
+    first_btf = n_in + 1
+    n_btf = n_nodes - first_btf
+    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts, mean, sums = scratch(
+        n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
+    )
+    for t in range(n_iter):
+        for c in range(n_tiles):
+            sweep_a_concur(
+                c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
+                targt, w, x, y, g, u, yb, blocks, beta,
+                ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+            )  # fmt: skip
+        for s in range(n_slots):
+            consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar)
+        for c in range(n_tiles):
+            sweep_update(
+                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
+                blocks, beta, fs_s, parts,
+            )  # fmt: skip
+        slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
+        for c in range(n_tiles):
+            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
+        if close_iteration(
+            n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
+        ):
+            return t + 1
+    return n_iter
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def iterate_threads(
+    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
+    n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
+    w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
+    iters, limit, min_gap, last, n_iter,
+):  # fmt: skip
+    """:func:`iterate` with each sweep's tiles spread over numba's threads (prange). Sums run
+    in the same order, so the result is the same bit for bit."""
+    n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
+    first_btf = n_in + 1
+    n_btf = n_nodes - first_btf
+    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts, mean, sums = scratch(
+        n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
+    )
+    for t in range(n_iter):
+        for c in prange(n_tiles):
+            sweep_a_concur(
+                c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
+                targt, w, x, y, g, u, yb, blocks, beta,
+                ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+            )  # fmt: skip
+        for s in range(n_slots):
+            consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar)
+        for c in prange(n_tiles):
+            sweep_update(
+                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
+                blocks, beta, fs_s, parts,
+            )  # fmt: skip
+        slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
+        for c in prange(n_tiles):
+            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
+        if close_iteration(
+            n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
+        ):
+            return t + 1
+    return n_iter
