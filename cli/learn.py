@@ -7,7 +7,7 @@ import sys
 import click
 
 from btfsynth import jit
-from btfsynth.cli.options import given, task_options
+from btfsynth.cli.options import BudgetType, given, task_options
 from btfsynth.cli.progress import ProgressDisplay
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters.model import write_result
@@ -69,6 +69,13 @@ def _int_list(text: str, sep: str, what: str) -> list[int]:
     help="Also stop a run once its consensus network is right on every training row "
     "(before the gap criterion; such a run is exact but not 'solved').",
 )
+@click.option(
+    "--budget",
+    type=BudgetType(),
+    default=None,
+    help="Wall time for the whole search, such as 60s or 2m: then every run stops, keeping "
+    "its best weights.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Result file (.json)."
@@ -90,6 +97,7 @@ def learn(
     n_train,
     all_restarts,
     stop_when_exact,
+    budget,
     quiet,
     output,
     task_options,
@@ -140,6 +148,7 @@ def learn(
             progress=display,
             stop_at_first=not all_restarts,
             stop_when_exact=stop_when_exact,
+            seconds=None if budget is None else budget.seconds,
         )
     finally:
         if display is not None:
@@ -154,6 +163,8 @@ def learn(
     if result.interrupted and not result.solved:
         click.echo("interrupted: wrote the best weights so far", err=True)
         sys.exit(130)
+    if result.out_of_time and not result.solved:
+        click.echo("the time budget ended the search: wrote the best weights so far", err=True)
 
 
 def summary(result: LearnResult, output: str) -> str:

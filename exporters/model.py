@@ -192,6 +192,7 @@ def result_to_dict(result: LearnResult) -> dict:
         "exact_on_train": result.exact_on_train,
         "test_accuracy": result.test_accuracy,
         "interrupted": result.interrupted,
+        "out_of_time": result.out_of_time,
         "params": result.params,
         "runs": result.runs,
         "history": result.history,
@@ -236,6 +237,7 @@ def _result(data: object, path: str, text: str) -> LearnResult:
             history=list(data["history"]),
             runs=list(data.get("runs", [])),
             interrupted=bool(data.get("interrupted", False)),
+            out_of_time=bool(data.get("out_of_time", False)),
             codes=data.get("codes"),
             # files written before the flag existed: the accuracy says the same
             exact_on_train=bool(data.get("exact_on_train", train_accuracy == 1.0)),

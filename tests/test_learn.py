@@ -134,6 +134,25 @@ def test_ctrl_c_keeps_the_best_weights_so_far():
     assert result.train_accuracy > 0.5
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_time_budget_stops_every_run_and_keeps_the_best_weights(jobs):
+    # a gap criterion no run meets: the runs go on until the budget ends
+    kw = dict(seed=0, gap_stop=1e-300, max_iter=10**8, restarts=4, jobs=jobs)
+    result = learn(multiplier(2).table, [4, 4, 4, 4], seconds=1.0, **kw)
+    assert result.out_of_time and not result.interrupted and not result.solved
+    assert result.history and result.train_accuracy > 0.5
+    stopped = [run["stopped"] for run in result.runs if run.get("stopped")]
+    assert stopped and set(stopped) == {"budget"}
+    assert read_result_back(result).out_of_time
+
+
+def read_result_back(result: LearnResult) -> LearnResult:
+    from btfsynth.exporters.model import _result
+
+    data = json.loads(json.dumps(result_to_dict(result)))
+    return _result(data, "x.json", json.dumps(data))
+
+
 def test_test_set_is_scored_at_every_checkpoint():
     table = multiplier(2).table
     train, test = table.split(12)

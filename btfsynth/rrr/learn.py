@@ -42,7 +42,7 @@ class LearnResult:
     ``solved`` is the method's gap criterion (min gap below gap_stop); ``exact_on_train`` says
     whether ``network`` is right on every training item, which an unsolved run can be too.
     ``interrupted`` means the user stopped the search (restarts stopped because an earlier one
-    had solved do not count).
+    had solved do not count); ``out_of_time`` that its time budget (``seconds``) ended it.
     """
 
     network: ThresholdNetwork
@@ -59,6 +59,7 @@ class LearnResult:
     interrupted: bool = False
     codes: list[list[int]] | None = None
     exact_on_train: bool = False
+    out_of_time: bool = False
 
 
 def as_dataset(data: TruthTable | Dataset, what: str = "training data") -> Dataset:
@@ -206,6 +207,7 @@ def learn(
     progress: Callable[[Progress], None] | None = None,
     stop_at_first: bool = True,
     stop_when_exact: bool = False,
+    seconds: float | None = None,
 ) -> LearnResult:
     """Learn a threshold network for ``data`` with RRR (docs/method.md).
 
@@ -218,8 +220,10 @@ def learn(
     at the first checkpoint where the consensus network is right on every training item.
     ``test`` data are scored at every checkpoint. ``progress`` receives a :class:`Progress`
     after every block of iterations of every run. Ctrl-C (or SIGTERM under the CLI) ends the
-    search with the best weights so far (``interrupted`` set). A problem that would not fit
-    in memory, or more jobs than the machine can use, is refused before any work.
+    search with the best weights so far (``interrupted`` set); so does the end of ``seconds``
+    of search (``out_of_time`` set: the result then depends on the machine's speed). A problem
+    that would not fit in memory, or more jobs than the machine can use, is refused before any
+    work.
 
     >>> from btfsynth.tasks import multiplier
     >>> result = learn(multiplier(2).table, [4, 4, 4, 4], seed=12)
@@ -250,12 +254,18 @@ def learn(
     net = build_network(train, widths, network)
     seeds = range(int(seed), int(seed) + restarts)
     start = time.perf_counter()
-    search = search_restarts(net, train, params, seeds, jobs, stop_at_first, test_set, progress)
+    if seconds is not None and not 0 < seconds < math.inf:
+        raise BtfsynthError(f"seconds must be positive and finite, not {seconds}")
+    search = search_restarts(
+        net, train, params, seeds, jobs, stop_at_first, test_set, progress, seconds=seconds
+    )
     seconds = time.perf_counter() - start
     best = search.best
     if best is None:
         if search.lost and not search.interrupted:
             raise BtfsynthError(f"no restart finished: {search.lost[0]}")
+        if search.out_of_time and not search.interrupted:
+            raise BtfsynthError(f"the time budget ({seconds} s) ended before any restart ran")
         raise KeyboardInterrupt
     raw = net.with_weights(best.weights)
     if best.solved:
@@ -291,6 +301,7 @@ def learn(
         interrupted=search.interrupted,
         codes=codes,
         exact_on_train=train_acc == 1.0,
+        out_of_time=search.out_of_time,
     )
 
 

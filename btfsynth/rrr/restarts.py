@@ -38,6 +38,7 @@ class Search:
     runs: list[Run]
     interrupted: bool
     lost: list[str]
+    out_of_time: bool = False
 
 
 def rank(run: Run, index: int, exact_counts: bool = False) -> tuple:
@@ -74,6 +75,9 @@ class Tracker:
     runs: dict[int, Run] = field(default_factory=dict)
     lost: list[str] = field(default_factory=list)
     start: float = field(default_factory=time.perf_counter)
+    deadline: float | None = None
+    """``time.monotonic()`` at which the time budget ends every run (None: no budget)."""
+    out_of_time: bool = False
 
     def success(self, run: Run) -> bool:
         """Ends the search with ``stop_at_first``: solved, or exact with stop_when_exact."""
@@ -85,10 +89,18 @@ class Tracker:
             return self.first_success + 1
         return len(self.seeds)
 
+    def stopping(self) -> bool:
+        """The user stopped the search, or its time budget has run out."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.out_of_time = True
+        return self.interrupted or self.out_of_time
+
     def stop_reason(self, index: int) -> Stop | None:
         """Why restart ``index`` should stop now, if it should."""
         if self.interrupted:
             return "interrupted"
+        if self.stopping():
+            return "budget"
         return "superseded" if index >= self.limit() else None
 
     def report(self, p: Progress, worker: int) -> None:
@@ -110,6 +122,8 @@ class Tracker:
 
     def finish(self, index: int, run: Run) -> None:
         """Take in the finished (or stopped) run of restart ``index``."""
+        if run.interrupted and self.out_of_time and not self.interrupted:
+            run.stopped = "budget"  # a worker stopped by the budget knows only "stop"
         self.done += 1
         self.solved += run.solved
         if run.history:
@@ -144,6 +158,7 @@ class Tracker:
             [self.runs[k] for k in sorted(self.runs)],
             self.interrupted,
             self.lost,
+            self.out_of_time,
         )
 
 
@@ -187,12 +202,16 @@ def search_restarts(
     test: Dataset | None = None,
     progress: Callable[[Progress], None] | None = None,
     keep_runs: bool = False,
+    seconds: float | None = None,
 ) -> Search:
     """Run the restarts of the seeds (in batches of solve.Batch, in worker processes when
     jobs > 1) and return the best run and a summary of every run. Only the best run is kept unless
     ``keep_runs``, so that many restarts need little memory. ``progress`` sees every block of
-    iterations of every run, from this process or from the workers."""
+    iterations of every run, from this process or from the workers. After ``seconds`` every run
+    stops at its next block, keeping its best weights (``stopped`` "budget")."""
     tracker = Tracker(seeds, params, stop_at_first, progress, keep_runs)
+    if seconds is not None:
+        tracker.deadline = time.monotonic() + seconds
     with stop_on_signals(tracker):
         if jobs <= 1 or len(seeds) <= 1:
             _serial(tracker, network, data, params, test)
@@ -215,7 +234,7 @@ def _serial(
     following = 0
     try:
         while True:
-            while batch.free and following < tracker.limit() and not tracker.interrupted:
+            while batch.free and following < tracker.limit() and not tracker.stopping():
                 tracker.started += 1
                 batch.add(following, tracker.seeds[following])
                 following += 1

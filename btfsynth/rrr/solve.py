@@ -97,9 +97,10 @@ class Progress:
     seconds: float = 0.0
 
 
-Stop = Literal["interrupted", "superseded"]
-"""Why a run was stopped early: the user stopped the search, or an earlier restart solved (with
-stop at first solution), which makes this run's outcome irrelevant but is no interruption."""
+Stop = Literal["interrupted", "superseded", "budget"]
+"""Why a run was stopped early: the user stopped the search; an earlier restart solved (with
+stop at first solution), which makes this run's outcome irrelevant but is no interruption; or
+the search's time budget ran out."""
 
 
 @dataclass

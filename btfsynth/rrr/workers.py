@@ -293,7 +293,7 @@ def run_parallel(
     next_index = 0
     try:
         pool.start(min(jobs, len(tracker.seeds)), (network, data, params, test, capacity))
-        while not tracker.interrupted:
+        while not tracker.stopping():
             for slot in _openings(pool.live(), pool.window):
                 if retry:
                     task = retry.popleft()
@@ -335,7 +335,7 @@ def _openings(slots: list[Slot], window: int) -> Iterator[Slot]:
 
 def _collect(tracker: Tracker, pool: Pool, retry: deque[Task]) -> None:
     """After a stop: let the workers return the runs they are in (within STOP_SECONDS)."""
-    if not tracker.interrupted:
+    if not tracker.stopping():
         return
     pool.stop.set()
     deadline = time.monotonic() + STOP_SECONDS
