@@ -227,6 +227,8 @@ def _row(values: np.ndarray) -> str:
 def format_dat(dataset: Dataset) -> str:
     """``.dat`` text in the reference layout (header, then each item's inputs and outputs on
     two lines and a blank line); analog values are written exactly (``repr``)."""
+    if dataset.has_dont_cares:
+        raise BtfsynthError("a .dat file holds no don't-cares; write the table as .pla instead")
     generative = dataset.is_generative
     n_in = 0 if generative else dataset.n_inputs
     if not generative and n_in == 0:
@@ -265,8 +267,8 @@ def write_table(table: TruthTable, path: str | os.PathLike) -> None:
     """
     if table.has_dont_cares:
         raise BtfsynthError(
-            f"{table.name}: a .dat file holds fully specified rows (the learner needs them); "
-            "drop or fill the don't-cares first"
+            f"{table.name}: a .dat file holds fully specified rows; write the table as .pla, "
+            "or drop or fill the don't-cares first"
         )
     if table.n_inputs == 0:
         raise BtfsynthError(

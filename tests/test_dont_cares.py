@@ -1,9 +1,10 @@
-"""Don't-cares: the 7-segment decoder's unused codes, ``--dc-unseen``, and the proofs that
-skip exactly the free output bits."""
+"""Don't-cares: the learner's per-output care masks, the 7-segment decoder's unused codes,
+``--dc-unseen``, and the proofs that skip exactly the free output bits."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,13 @@ from click.testing import CliRunner
 from btfsynth import compile_network, learn
 from btfsynth.cli.compare import ABC
 from btfsynth.cli.main import main
-from btfsynth.exporters import read_netlist, read_table
+from btfsynth.dataset import Dataset
+from btfsynth.errors import BtfsynthError
+from btfsynth.exporters import boolearn, read_netlist, read_table, write_table
+from btfsynth.exporters.model import read_result
 from btfsynth.passes import and2_count
+from btfsynth.rrr.snap import items_correct
+from btfsynth.rrr.solve import score
 from btfsynth.sim import verify
 from btfsynth.tasks import multiplier
 from btfsynth.truthtable import TruthTable, all_input_rows
@@ -50,12 +56,90 @@ def test_learn_leaves_out_rows_whose_outputs_are_all_dont_cares():
     assert np.array_equal(result.network.predict(rows), table.complete().outputs[:10])
 
 
-def test_learn_refuses_rows_with_only_some_dont_care_outputs():
-    care = np.ones((4, 2), dtype=bool)
-    care[1, 0] = False
-    table = TruthTable.from_outputs(np.zeros((4, 2), dtype=np.uint8), care)
-    with pytest.raises(Exception, match="all cared for or all don't-cares"):
-        learn(table, [2, 2], max_iter=10)
+def partial_dont_cares(table: TruthTable, fraction: float, seed: int) -> TruthTable:
+    """``table`` with about ``fraction`` of its output bits made don't-cares, their stored bits
+    flipped: a learner that still imposed them would have to learn a scrambled function."""
+    care = np.random.default_rng(seed).uniform(size=table.outputs.shape) >= fraction
+    outputs = np.where(care, table.outputs, 1 - table.outputs)
+    return TruthTable(table.inputs, outputs, care, table.input_names, table.output_names, "dc")
+
+
+def right_on_cared_bits(network, table: TruthTable) -> bool:
+    return bool(np.all((network.predict(table.inputs) == table.outputs) | ~table.care))
+
+
+def test_learn_trains_on_the_cared_outputs_of_rows_with_some_dont_cares():
+    """Every row of the full adder twice, each output bit cared for in one copy and a flipped
+    don't-care in the other: imposing the don't-cares would contradict the cared bits."""
+    adder = TruthTable.from_function(3, 2, lambda a, b, c: ((a & b) | (c & (a ^ b)), a ^ b ^ c))
+    first = np.random.default_rng(2).uniform(size=adder.outputs.shape) < 0.5
+    care = np.concatenate([first, ~first])
+    outputs = np.tile(adder.outputs, (2, 1))
+    table = TruthTable(np.tile(adder.inputs, (2, 1)), np.where(care, outputs, 1 - outputs), care)
+    assert (care.any(axis=1) & ~care.all(axis=1)).sum() >= 8  # rows with some don't-cares
+    result = learn(table, [3, 4, 2], restarts=20, seed=0)
+    assert result.solved and result.exact_on_train and result.train_accuracy == 1.0
+    assert np.array_equal(result.network.predict(adder.inputs), adder.outputs)
+    assert right_on_cared_bits(result.network, table)
+
+
+def test_a_2x2_multiplier_with_30_percent_dont_care_bits_learns_from_a_pla(tmp_path):
+    table = partial_dont_cares(multiplier(2).table, 0.3, seed=0)
+    source, out = tmp_path / "mult2dc.pla", tmp_path / "mult2dc.json"
+    write_table(table, source)
+    assert "-" in source.read_text()
+    result = run("learn", source, "--widths", "4-4-4-4", "--restarts", "20", "-q", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "train accuracy 100.00%" in result.output
+    learned = read_result(out)
+    assert learned.solved and learned.exact_on_train
+    assert right_on_cared_bits(learned.network, read_table(source))
+
+
+def test_accuracy_counts_only_the_cared_bits():
+    """Right cared bits over cared bits: the wrong don't-care bits count for nothing."""
+    net = learn(multiplier(2).table, [4, 4, 4, 4], seed=12).network  # exact
+    table = multiplier(2).table
+    wrong = np.zeros(table.outputs.shape, dtype=bool)
+    wrong[[1, 5, 9], [0, 2, 3]] = True  # three bits wrong ...
+    care = ~wrong
+    care[[2, 7], [1, 1]] = False  # ... made don't-cares, with two right bits
+    targets = np.where(wrong, 1 - table.outputs, table.outputs)
+    inputs = 2.0 * table.inputs - 1
+    assert score(net, inputs, targets, care) == 1.0
+    assert score(net, inputs, targets) == 1 - 3 / targets.size
+    care[1, 0] = True  # one wrong bit cared for again
+    assert score(net, inputs, targets, care) == 1 - 1 / np.count_nonzero(care)
+    flags = items_correct(net, *net.forward(inputs), targets, care)
+    assert np.flatnonzero(~flags).tolist() == [1]
+
+
+def test_an_all_true_care_mask_gives_the_run_without_one_bit_for_bit():
+    data = multiplier(2).dataset
+    assert data.care is None
+    masked = replace(data, care=np.ones(data.targets.shape, dtype=bool))
+    plain_runs = learn(data, [4, 4, 4, 4], restarts=4, seed=10, stop_at_first=False)
+    masked_runs = learn(masked, [4, 4, 4, 4], restarts=4, seed=10, stop_at_first=False)
+    timeless = [[{k: v for k, v in run.items() if k != "seconds"} for run in r.runs]
+                for r in (plain_runs, masked_runs)]  # fmt: skip
+    assert timeless[0] == timeless[1] and plain_runs.history == masked_runs.history
+    assert sum(run["solved"] for run in timeless[0]) >= 1
+    assert np.array_equal(plain_runs.raw_network.weights, masked_runs.raw_network.weights)
+    assert np.array_equal(plain_runs.network.weights, masked_runs.network.weights)
+
+
+def test_items_keep_their_care_mask_through_take_and_tables():
+    table = partial_dont_cares(multiplier(2).table, 0.5, seed=1)
+    data = Dataset.from_table(table)
+    cared = table.care.any(axis=1)
+    assert data.n_items == cared.sum() and np.array_equal(data.care, table.care[cared])
+    part = data.take(slice(2, 9))
+    assert np.array_equal(part.care, data.care[2:9])
+    back = part.to_table()
+    assert np.array_equal(back.care, part.care) and np.array_equal(back.outputs, part.targets)
+    assert Dataset.from_table(multiplier(2).table).care is None
+    with pytest.raises(BtfsynthError, match="no don't-cares"):
+        boolearn.format_dat(data)
 
 
 def test_compile_uses_the_tables_dont_cares_and_proves_the_cared_rows(seg7_model, tmp_path):

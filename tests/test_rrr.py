@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import numba
 import numpy as np
@@ -72,12 +73,22 @@ def run_kernel(problem, state, beta, gamma, iters, parallel):
     return lanes.state, lanes.wbar[0], history, lanes.blocks
 
 
-@pytest.mark.parametrize("kind", KINDS)
+def with_dont_cares(data: Dataset, rng, fraction: float = 0.4) -> Dataset:
+    """``data`` with about ``fraction`` of its targets made don't-cares."""
+    return replace(data, care=rng.uniform(size=data.targets.shape) >= fraction)
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "binary, don't-cares", "hypercube, don't-cares"])
 @pytest.mark.parametrize("shape", ["layered", "dag"])
 def test_kernel_iteration_matches_reference(kind, shape):
+    """Also with don't-care targets: such an output is not clamped but concurs like a hidden
+    node (in the DAG, output 6 feeds output 7 and so has an out-edge)."""
     rng = np.random.default_rng(len(kind) + len(shape))
     net = ThresholdNetwork.layered([3, 4, 3, 2]) if shape == "layered" else dag_network()
-    data = random_data(kind, 3, 2, 19, rng)
+    data = random_data(kind.split(",")[0], 3, 2, 19, rng)
+    if "don't-cares" in kind:
+        data = with_dont_cares(data, rng)
+        assert data.has_dont_cares and data.care.any()
     problem = make_problem(net, data, sigma=3.0)
     problem.chunks = np.array([0, 5, 12, 19])  # uneven chunks
     state = initial_state(problem, seed=7)
@@ -128,14 +139,18 @@ print(same)
 """
 
 
-@pytest.mark.parametrize("chunks", [[0, 9, 20, 133, 200], [0, 200], None])
-def test_runs_are_identical_for_any_thread_count(chunks):
+@pytest.mark.parametrize(
+    ("chunks", "dont_cares"),
+    [([0, 9, 20, 133, 200], False), ([0, 200], False), (None, False), (None, True)],
+)
+def test_runs_are_identical_for_any_thread_count(chunks, dont_cares):
     """Same seed, same run: serial, threaded on one thread and threaded on two agree bit for
     bit (kernels.LANES: strict arithmetic, so separately compiled copies cannot differ)."""
     rng = np.random.default_rng(3)
-    problem = make_problem(
-        ThresholdNetwork.layered([5, 6, 4]), random_data("binary", 5, 4, 200, rng), 3.0
-    )
+    data = random_data("binary", 5, 4, 200, rng)
+    if dont_cares:
+        data = with_dont_cares(data, rng, 0.3)
+    problem = make_problem(ThresholdNetwork.layered([5, 6, 4]), data, 3.0)
     if chunks is not None:
         problem.chunks = np.array(chunks)
     state = initial_state(problem, seed=1)
@@ -304,3 +319,21 @@ def test_concur_is_the_weighted_mean_and_normalises():
     np.testing.assert_allclose(wbar, mean * np.sqrt(3 / (mean @ mean)))
     assert np.all(b.y[:, 3] == 2.0 * data.targets[:, 0] - 1)
     np.testing.assert_allclose(b.x, b.y[:, problem.src])
+
+
+def test_a_dont_care_output_is_free_in_the_concur_and_starts_random():
+    """Constraint B clamps only the cared outputs; a free output of a layered net (no
+    out-edges) keeps the value B receives, as a hidden node without out-edges would."""
+    rng = np.random.default_rng(6)
+    data = with_dont_cares(random_data("binary", 2, 3, 8, rng), rng)
+    problem = make_problem(ThresholdNetwork.layered([2, 3, 3]), data, 3.0)
+    start = initial_state(problem, 4)
+    y = untile(start.y, problem.chunks)[:, problem.first_output :]
+    assert np.array_equal(y[data.care], 2.0 * data.targets[data.care] - 1)
+    assert np.all(np.abs(y[~data.care]) < 1) and len(np.unique(y[~data.care])) > 1
+    state = reference.by_item(problem, start)
+    state.y[:, problem.first_output :] = rng.uniform(-2, 2, (8, 3))
+    _, b = reference.project_b(problem, state)
+    out = b.y[:, problem.first_output :]
+    assert np.array_equal(out[data.care], 2.0 * data.targets[data.care] - 1)
+    assert np.array_equal(out[~data.care], state.y[:, problem.first_output :][~data.care])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 import pytest
-from test_rrr import dag_network, random_data
+from test_rrr import dag_network, random_data, with_dont_cares
 
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr.lanes import MAX_BATCH, Lanes, batch_size, restarts_per_tile
@@ -29,6 +29,10 @@ def same_run(a, b) -> bool:
 
 CASES = {
     "2x2 multiplier": lambda rng: (ThresholdNetwork.layered([4, 4, 4, 4]), multiplier(2).dataset),
+    "2x2 multiplier, don't-cares": lambda rng: (
+        ThresholdNetwork.layered([4, 4, 4, 4]),
+        with_dont_cares(multiplier(2).dataset, rng, 0.3),
+    ),
     "dag, 3 analog items": lambda rng: (dag_network(), random_data("analog", 3, 2, 3, rng)),
     "one-hot codes": lambda rng: (
         ThresholdNetwork.layered([3, 4, 2]),

@@ -46,7 +46,7 @@ class Problem:
     delta: np.ndarray  # float64 (V,), margin sqrt(m / sigma) of BTF nodes
     input_code: int
     data: np.ndarray  # float64 (N, n_inputs): ±1 or analog 2v−1 inputs (N × 0 when generative)
-    targets: np.ndarray  # float64 (N, n_outputs): ±1
+    targets: np.ndarray  # float64 (N, n_outputs): ±1, 0 where the target is a don't-care
     chunks: np.ndarray  # int64 (C+1,): item ranges of the chunks
 
     @property
@@ -77,7 +77,9 @@ def chunk_bounds(n_items: int) -> np.ndarray:
 
 
 def make_problem(network: ThresholdNetwork, data: Dataset, sigma: float) -> Problem:
-    """Check that ``network`` fits ``data`` and lay both out for the kernels."""
+    """Check that ``network`` fits ``data`` and lay both out for the kernels. A don't-care
+    target (``data.care`` False) becomes 0: that output of that item is not clamped in
+    constraint B but concurs like a hidden node (method.md §4)."""
     if network.n_inputs != data.n_inputs or network.n_outputs != data.n_outputs:
         raise BtfsynthError(
             f"the network has {network.n_inputs} inputs and {network.n_outputs} outputs, "
@@ -100,9 +102,17 @@ def make_problem(network: ThresholdNetwork, data: Dataset, sigma: float) -> Prob
         delta=np.sqrt(m / sigma),
         input_code=INPUT_CODES[data.input_kind],
         data=np.ascontiguousarray(data.signed_inputs()),
-        targets=np.ascontiguousarray(data.signed_targets()),
+        targets=np.ascontiguousarray(free_targets(data)),
         chunks=chunk_bounds(data.n_items),
     )
+
+
+def free_targets(data: Dataset) -> np.ndarray:
+    """The ±1 targets of ``data``, with 0 where a target is a don't-care."""
+    signed = data.signed_targets()
+    if data.care is not None:
+        signed[~data.care] = 0.0
+    return signed
 
 
 def tile(a: np.ndarray, chunks: np.ndarray) -> np.ndarray:
@@ -139,7 +149,8 @@ class State:
 
 def initial_state(problem: Problem, seed: Seed) -> State:
     """The starting point of method.md §5: w, x, hidden y ~ U(−1, 1) per item, inputs = data,
-    outputs = targets, bias = −1, g = 1. Generative inputs start random like hidden nodes."""
+    outputs = targets, bias = −1, g = 1. Generative inputs, and outputs whose target is a
+    don't-care, start random like hidden nodes."""
     rng = rng_from(seed)
     n, e, v = problem.n_items, problem.n_edges, problem.n_nodes
     w = rng.uniform(-1.0, 1.0, (n, e))
@@ -148,7 +159,8 @@ def initial_state(problem: Problem, seed: Seed) -> State:
     y[:, 0] = -1.0
     if problem.input_code == 0:
         y[:, 1 : problem.first_btf] = problem.data
-    y[:, problem.first_output :] = problem.targets
+    outputs = y[:, problem.first_output :]
+    np.copyto(outputs, problem.targets, where=problem.targets != 0.0)
     return State(*(tile(a, problem.chunks) for a in (w, x, y, np.ones((n, v)))))
 
 

@@ -269,17 +269,17 @@ def learn(
         raise KeyboardInterrupt
     raw = net.with_weights(best.weights)
     if best.solved:
-        weights, flags = snap(raw, best.weights, best.codes, train.targets)
+        weights, flags = snap(raw, best.weights, best.codes, train.targets, train.care)
     else:  # an unsolved network has no margin to rely on: keep its weights as they are
         weights, flags = best.weights, [False] * len(net.btf_nodes)
     snapped = net.with_weights(weights, snapped=flags)
     test_acc = None
     if test_set is not None:
-        test_acc = score(snapped, test_set.signed_inputs(), test_set.targets)
+        test_acc = score(snapped, test_set.signed_inputs(), test_set.targets, test_set.care)
     codes = None
     if train.is_generative:
         codes = ((best.codes + 1) // 2).astype(int).tolist()
-    train_acc = score(snapped, best.codes, train.targets)
+    train_acc = score(snapped, best.codes, train.targets, train.care)
     return LearnResult(
         network=snapped,
         raw_network=raw,

@@ -107,7 +107,8 @@ def project_a(problem: Problem, state: State) -> State:
 def project_b(problem: Problem, state: State) -> tuple[np.ndarray, State]:
     """Constraint B with metric weights g: the normalised weighted mean weight of every edge, and
     the weighted mean value of every non-output node copied onto its out-edges; outputs are set
-    to their targets. Returns (w̄, the projected point). Item-major in and out."""
+    to their targets, except where the target is a don't-care (0): there the output is free and
+    concurs like a hidden node. Returns (w̄, the projected point). Item-major in and out."""
     g_dst = state.g[:, problem.dst]
     wbar = (g_dst * state.w).sum(axis=0) / g_dst.sum(axis=0)
     for n in range(problem.first_btf, problem.n_nodes):
@@ -121,7 +122,8 @@ def project_b(problem: Problem, state: State) -> tuple[np.ndarray, State]:
         num[:, problem.src[e]] += g_dst[:, e] * state.x[:, e]
         den[:, problem.src[e]] += g_dst[:, e]
     yb = num / den
-    yb[:, problem.first_output :] = problem.targets
+    clamped = problem.targets != 0.0
+    yb[:, problem.first_output :][clamped] = problem.targets[clamped]
     wb = np.broadcast_to(wbar, state.w.shape).copy()
     return wbar, State(wb, yb[:, problem.src], yb, state.g)
 

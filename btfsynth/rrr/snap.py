@@ -18,14 +18,19 @@ NEGLIGIBLE = 0.25
 
 
 def items_correct(
-    network: ThresholdNetwork, h: np.ndarray, y: np.ndarray, targets: np.ndarray
+    network: ThresholdNetwork,
+    h: np.ndarray,
+    y: np.ndarray,
+    targets: np.ndarray,
+    care: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Per item, from the forward pass (h, y): are all its output bits right (binary), or its
-    argmax (class)?"""
+    """Per item, from the forward pass (h, y): are all its cared output bits right (binary;
+    ``care`` None means all), or its argmax (class)?"""
     out = slice(network.n_nodes - network.n_outputs, network.n_nodes)
     if network.output_kind == "class":
         return np.argmax(h[:, out], 1) == np.argmax(targets, 1)
-    return np.all((y[:, out] > 0) == (targets > 0), axis=1)
+    right = (y[:, out] > 0) == (targets > 0)
+    return np.all(right if care is None else right | ~care, axis=1)
 
 
 def pattern(weights: np.ndarray, support: int) -> np.ndarray:
@@ -46,11 +51,16 @@ def candidate_supports(weights: np.ndarray) -> list[int]:
 
 
 def snap(
-    network: ThresholdNetwork, weights: np.ndarray, inputs: np.ndarray, targets: np.ndarray
+    network: ThresholdNetwork,
+    weights: np.ndarray,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    care: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[bool]]:
     """Snap the nodes of ``network`` (with ``weights``) in topological order.
 
-    ``inputs`` are ±1 training inputs, ``targets`` 0/1. Returns the new weights and one flag per
+    ``inputs`` are ±1 training inputs, ``targets`` 0/1 and ``care`` their care mask (None: all
+    cared for; an item is right when its cared bits are). Returns the new weights and one flag per
     BTF node: True where the node took a ±1 pattern. A pattern that leaves the node's values on
     every item unchanged is taken at once (nothing downstream can change; the common case);
     otherwise the rest of the network is recomputed and the pattern is kept only if every item
@@ -61,7 +71,7 @@ def snap(
     net = network.with_weights(current)
     net.weights = current  # edges are already in CSR order: share the array being edited
     h, y = net.forward(inputs)
-    keep = items_correct(net, h, y, targets)
+    keep = items_correct(net, h, y, targets, care)
     class_outputs = network.output_kind == "class"
     flags = []
     for n in network.btf_nodes:
@@ -78,7 +88,7 @@ def snap(
                 break
             h2, y2 = h.copy(), y.copy()
             net.forward_from(h2, y2, n)
-            if np.all(items_correct(net, h2, y2, targets)[keep]):
+            if np.all(items_correct(net, h2, y2, targets, care)[keep]):
                 h, y = h2, y2
                 snapped = True
                 break

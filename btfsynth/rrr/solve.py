@@ -164,16 +164,26 @@ def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: boo
     )  # fmt: skip
 
 
-def score(network: ThresholdNetwork, inputs: np.ndarray, targets: np.ndarray) -> float:
-    """Accuracy on ±1 ``inputs`` and 0/1 ``targets``: bitwise for binary outputs, the fraction
-    of items whose argmax is right for class outputs (method.md §1)."""
+def score(
+    network: ThresholdNetwork,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    care: np.ndarray | None = None,
+) -> float:
+    """Accuracy on ±1 ``inputs`` and 0/1 ``targets``: bitwise for binary outputs (right cared
+    bits over cared bits, ``care`` None meaning all), the fraction of items whose argmax is
+    right for class outputs (method.md §1)."""
     if len(targets) == 0:
         return 1.0
     h, y = network.forward(inputs)
     out = slice(network.n_nodes - network.n_outputs, network.n_nodes)
     if network.output_kind == "class":
         return float(np.mean(np.argmax(h[:, out], 1) == np.argmax(targets, 1)))
-    return float(np.mean((y[:, out] > 0) == (targets > 0)))
+    right = (y[:, out] > 0) == (targets > 0)
+    if care is None:
+        return float(np.mean(right))
+    cared = int(np.count_nonzero(care))
+    return float(np.count_nonzero(right & care) / cared) if cared else 1.0
 
 
 def next_checkpoint(iteration: int) -> int:
@@ -252,10 +262,10 @@ class Batch:
         run, wbar = a.run, lanes.wbar[slot]
         net = self.network.with_weights(wbar)
         codes = self.codes(slot)
-        train = score(net, codes, self.data.targets)
+        train = score(net, codes, self.data.targets, self.data.care)
         tested = None
         if self.test_inputs is not None:
-            tested = score(net, self.test_inputs, self.test.targets)
+            tested = score(net, self.test_inputs, self.test.targets, self.test.care)
         last, min_gap = lanes.last[slot], float(lanes.min_gap[slot])
         run.history.append(Checkpoint(run.iterations, *map(float, last), min_gap, train, tested))
         a.exact_now = train == 1.0

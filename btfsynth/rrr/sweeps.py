@@ -13,8 +13,9 @@ as it would alone. One iteration is:
 
 1. per tile (in parallel): P_A of every block, node by node, for all the tile's lanes at once
    (kernels.project_items); the reflection 2A − z; the value concur of P_B (each edge's row
-   added to its source's row); the y update; the g-weighted reflected weights summed per
-   segment;
+   added to its source's row; outputs clamped to their targets, except that an output whose
+   target is a don't-care, 0 in ``targt``, concurs like a hidden node); the y update; the
+   g-weighted reflected weights summed per segment;
 2. per restart: the consensus weights w̄ from its segment sums, normalised per node;
 3. per tile: A's weights and values again from the stored roots u, then the w and x updates
    and their gap parts;
@@ -121,10 +122,10 @@ def sweep_a_concur(
             nr, dr = num[n], den[n]
             for k in range(count):
                 ybr[k] = nr[k] / dr[k]
-        else:
-            tr = targt[c, n - first_out]
+        else:  # clamped to the target; a don't-care target (0) concurs like a hidden node
+            tr, nr, dr = targt[c, n - first_out], num[n], den[n]
             for k in range(count):
-                ybr[k] = tr[k]
+                ybr[k] = tr[k] if tr[k] != 0.0 else nr[k] / dr[k]
         if n < first_btf:
             for k in range(count):
                 yr[k] += beta * (ybr[k] - yar[k])
