@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import asdict
 
 import click
 
@@ -11,10 +13,12 @@ from btfsynth.cli.options import BudgetType, given, task_options
 from btfsynth.cli.progress import ProgressDisplay
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters.model import write_result
-from btfsynth.exporters.sources import read_dataset, read_network
+from btfsynth.exporters.sources import read_items, read_network
 from btfsynth.files import check_output
 from btfsynth.rrr import LearnResult
 from btfsynth.rrr import learn as learn_network
+from btfsynth.rrr.solve import Params
+from btfsynth.tasks import Task
 
 
 def _int_list(text: str, sep: str, what: str) -> list[int]:
@@ -27,6 +31,23 @@ def _int_list(text: str, sep: str, what: str) -> list[int]:
     return values
 
 
+GENERIC = Params()
+"""The RRR parameters of DATA that is not a task spec with paper settings."""
+RRR_OPTIONS = ("sigma", "beta", "gamma", "gap_stop", "max_iter")
+
+
+def _rrr_option(flag: str, kind: type, text: str) -> Callable:
+    """An RRR option: None when not given (then the task's paper value, else the generic
+    one), with both named in --help."""
+    generic = getattr(GENERIC, flag.removeprefix("--").replace("-", "_"))
+    return click.option(
+        flag,
+        type=kind,
+        default=None,
+        help=f"{text}  [default: {generic:g}; task specs: the paper's]",
+    )
+
+
 @click.command()
 @click.argument("data")
 @click.option("--hidden", help="Hidden layer widths, e.g. 4,4 (inputs and outputs from DATA).")
@@ -37,19 +58,11 @@ def _int_list(text: str, sep: str, what: str) -> list[int]:
     type=click.Path(dir_okay=False),
     help="Network structure: a .net/.sol file or a network .json.",
 )
-@click.option("--sigma", type=float, default=3.0, show_default=True, help="Support parameter σ.")
-@click.option("--beta", type=float, default=0.2, show_default=True, help="RRR step β.")
-@click.option("--gamma", type=float, default=1e-3, show_default=True, help="Metric rate γ.")
-@click.option(
-    "--max-iter", type=int, default=10_000, show_default=True, help="Iterations per restart."
-)
-@click.option(
-    "--gap-stop",
-    type=float,
-    default=0.01,
-    show_default=True,
-    help="Stop when the minimum gap falls below this.",
-)
+@_rrr_option("--sigma", float, "Support parameter σ.")
+@_rrr_option("--beta", float, "RRR step β.")
+@_rrr_option("--gamma", float, "Metric rate γ.")
+@_rrr_option("--max-iter", int, "Iterations per restart.")
+@_rrr_option("--gap-stop", float, "Stop when the minimum gap falls below this.")
 @click.option("--restarts", type=int, default=1, show_default=True, help="Independent runs.")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Runs in parallel.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the first run.")
@@ -104,10 +117,11 @@ def learn(
 ) -> None:
     """Learn a Boolean threshold network for DATA with RRR and write the result as JSON.
 
-    DATA is a .pla or .dat file, or a task spec such as mult:2 or ca:30:16:1 (for a spec
-    the paper's widths are the default network). Progress of every run goes to stderr
-    (redrawn on a terminal, a line every few seconds otherwise). Ctrl-C or SIGTERM stops every
-    run and writes the best weights so far.
+    DATA is a .pla or .dat file, or a task spec such as mult:2 or ca:30:16:1. For a task spec
+    the paper's settings are the defaults: its network, and its σ, β, γ, gap and iterations
+    for every one of those options not given (the defaults shown are for other DATA). Progress
+    of every run goes to stderr (redrawn on a terminal, a line every few seconds otherwise).
+    Ctrl-C or SIGTERM stops every run and writes the best weights so far.
     """
     if sum(x is not None for x in (hidden, widths, net_file)) > 1:
         raise BtfsynthError("give at most one of --hidden, --widths and --net")
@@ -115,18 +129,20 @@ def learn(
     network = read_network(net_file) if net_file else None
     full = _int_list(widths, "-", "--widths") if widths else None
     code_width = network.n_inputs if network else (full[0] if full else 0)
-    items, task_widths = read_dataset(data, code_width, **given(task_options, data))
+    items, task = read_items(data, code_width, **given(task_options, data))
     if hidden is not None:
         full = [items.n_inputs, *_int_list(hidden, ",", "--hidden"), items.n_outputs]
-    if full is None and network is None:
-        if task_widths is None:
-            raise BtfsynthError("give the network with --hidden, --widths or --net")
-        full = task_widths
+    chosen = {"sigma": sigma, "beta": beta, "gamma": gamma, "gap_stop": gap_stop,
+              "max_iter": max_iter}  # fmt: skip
+    paper_widths, rrr, line = settings(task, full is not None or network is not None, chosen)
+    full = full if paper_widths is None else paper_widths
     test = None
     if n_train is not None:
         if not 0 < n_train <= items.n_items:
             raise BtfsynthError(f"--train {n_train}: DATA has {items.n_items} items")
         items, test = items.take(slice(0, n_train)), items.take(slice(n_train, None))
+    if line is not None:
+        click.echo(line)
     display = None if quiet else ProgressDisplay.on(sys.stderr)
     cold = jit.is_cold()
     if cold:
@@ -136,11 +152,7 @@ def learn(
             items,
             full,
             network=network,
-            sigma=sigma,
-            beta=beta,
-            gamma=gamma,
-            max_iter=max_iter,
-            gap_stop=gap_stop,
+            **rrr,
             restarts=restarts,
             jobs=jobs,
             seed=seed,
@@ -165,6 +177,34 @@ def learn(
         sys.exit(130)
     if result.out_of_time and not result.solved:
         click.echo("the time budget ended the search: wrote the best weights so far", err=True)
+
+
+def settings(
+    task: Task | None, network_given: bool, chosen: dict[str, float | int | None]
+) -> tuple[list[int] | None, dict[str, float | int], str | None]:
+    """The network and RRR parameters of a run: the widths to use (None when the user gave
+    the network), every RRR parameter (the user's ``chosen`` value, else the task's paper
+    value, else the generic one), and the line saying which paper settings were used (None:
+    none were). Without a network, a task spec must have paper widths."""
+    paper = None if task is None else task.paper
+    skip = [name for name in RRR_OPTIONS if chosen[name] is not None]
+    widths = None
+    if network_given:
+        skip.append("widths")
+    elif task is None:
+        raise BtfsynthError("give the network with --hidden, --widths or --net")
+    elif paper is None:
+        raise BtfsynthError(
+            f"the paper gives no network for {task.spec}; give one with --hidden, --widths or "
+            "--net, or let btfsynth synth search for one"
+        )
+    else:
+        widths = list(paper.widths)
+    defaults = asdict(GENERIC) if paper is None else paper.rrr()
+    rrr = {name: defaults[name] if chosen[name] is None else chosen[name] for name in RRR_OPTIONS}
+    used = paper is not None and len(skip) <= len(RRR_OPTIONS)
+    line = f"paper settings for {task.spec}: {paper.describe(skip)}" if used else None
+    return widths, rrr, line
 
 
 def summary(result: LearnResult, output: str) -> str:

@@ -37,12 +37,21 @@ def read_dataset(
 ) -> tuple[Dataset, list[int] | None]:
     """The learner's items in a ``.dat`` file (generative data too, with ``code_width``-bit
     codes), a ``.pla`` file or a task spec, and the task's paper widths (None for a file)."""
+    items, task = read_items(source, code_width, **task_options)
+    return items, None if task is None else task.widths
+
+
+def read_items(
+    source: str | os.PathLike, code_width: int = 0, **task_options
+) -> tuple[Dataset, Task | None]:
+    """As :func:`read_dataset`, with the task itself (None for a file), whose ``paper``
+    settings give the network and the RRR parameters the paper used."""
     if os.fspath(source).lower().endswith(".dat"):
         return boolearn.read_dataset(source, code_width), None
     if is_table_file(source):
         return Dataset.from_table(read_table(source)), None
     task = _task(source, task_options)
-    return task.dataset, task.widths
+    return task.dataset, task
 
 
 def _task(source: str | os.PathLike, task_options: dict) -> Task:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 
 import numpy as np
 import pytest
@@ -14,13 +15,13 @@ from btfsynth import LearnResult, learn
 from btfsynth.cli.main import main
 from btfsynth.dataset import Dataset
 from btfsynth.errors import BtfsynthError, FormatError
-from btfsynth.exporters import boolearn
+from btfsynth.exporters import boolearn, write_table
 from btfsynth.exporters.model import read_network_json, read_result, result_to_dict, write_result
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr.lanes import batch_size
 from btfsynth.rrr.snap import snap
 from btfsynth.rrr.solve import Params, solve
-from btfsynth.tasks import multiplier
+from btfsynth.tasks import from_spec, majority, multiplier
 
 SOLVING_SEED = 12  # solves the 2x2 multiplier in 649 iterations
 
@@ -389,8 +390,9 @@ def test_cli_refuses_what_cannot_fit_before_allocating(tmp_path, args, message):
     out = tmp_path / "x.json"
     res = CliRunner().invoke(main, ["learn", "mult:2", *args, "-o", str(out)])
     assert res.exit_code == 2, res.output
-    assert res.output.startswith("error: ") and res.output.count("\n") == 1
-    assert message in res.output and not out.exists()
+    *before, last = res.output.splitlines()  # the paper settings of mult:2, then the error
+    assert last.startswith("error: ") and message in last and not out.exists()
+    assert all(line.startswith("paper settings for mult:2: ") for line in before)
 
 
 def test_jobs_are_refused_when_their_states_together_do_not_fit(monkeypatch):
@@ -431,3 +433,92 @@ def test_a_bad_learn_result_file_names_the_file_and_the_line(tmp_path):
         read_result(path)
     line = int(str(error.value).split("r.json:")[1].split(":")[0])
     assert raw < line <= heavy  # in the raw network's edges
+
+
+RRR = ("sigma", "beta", "gamma", "gap_stop", "max_iter")
+
+
+@pytest.mark.parametrize(
+    "args, line, values",
+    [
+        (["mult:3", "--max-iter", "3"], "widths 6-12-12-12-6, σ 3, β 0.2, γ 0.0001, gap 0.01",
+         (3, 0.2, 1e-4, 0.01, 3)),
+        (["autoencoder:3", "--gamma", "0.002", "--max-iter", "4"],
+         "widths 8-3-8-8, σ 3, β 0.2, gap 0.05", (3, 0.2, 0.002, 0.05, 4)),
+        (["decoder:16:16", "--max-iter", "2", "--sigma", "5"],
+         "widths 4-16-16, β 0.5, γ 0.0001, gap 0.01", (5, 0.5, 1e-4, 0.01, 2)),
+        (["mult:3", "--widths", "6-8-6", "--max-iter", "3", "--beta", "0.3"],
+         "σ 3, γ 0.0001, gap 0.01", (3, 0.3, 1e-4, 0.01, 3)),
+        (["planted-andor:8-8-4", "--items", "50", "--max-iter", "2", "--train", "30"],
+         "widths 8-8-4, σ 3, β 0.2, γ 0.001, gap 0.1", (3, 0.2, 1e-3, 0.1, 2)),
+    ],
+)  # fmt: skip
+def test_cli_takes_the_papers_settings_for_every_option_not_given(tmp_path, args, line, values):
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(main, ["learn", *args, "-q", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    spec = args[0]
+    assert f"paper settings for {spec}: {line}\n" in res.output
+    params = json.loads(out.read_text())["params"]
+    assert tuple(params[name] for name in RRR) == values
+    widths = args[args.index("--widths") + 1] if "--widths" in args else line.split(",")[0]
+    want = ThresholdNetwork.layered([int(w) for w in widths.removeprefix("widths ").split("-")])
+    assert read_result(out).network.n_edges == want.n_edges
+
+
+def test_cli_with_every_setting_given_prints_no_paper_settings(tmp_path):
+    out = tmp_path / "r.json"
+    given = ["--sigma", "3", "--beta", "0.25", "--gamma", "0.01", "--gap-stop", "0.2",
+             "--max-iter", "3"]  # fmt: skip
+    res = CliRunner().invoke(main, ["learn", "mult:3", *given, "-q", "-o", str(out)])
+    assert res.exit_code == 0 and "paper settings for mult:3: widths 6-12-12-12-6\n" in res.output
+    res = CliRunner().invoke(
+        main, ["learn", "mult:3", "--hidden", "8", *given, "-q", "-o", str(out)]
+    )
+    assert res.exit_code == 0 and "paper settings" not in res.output
+    assert tuple(json.loads(out.read_text())["params"][name] for name in RRR) == (
+        3, 0.25, 0.01, 0.2, 3)  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", ["maj:7", "sorter:4", "parity:5", "adder:2", "mult:4"])
+def test_cli_says_the_paper_has_no_network_for_a_task_and_points_to_synth(tmp_path, spec):
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(main, ["learn", spec, "-o", str(out)])
+    assert res.exit_code == 2 and not out.exists()
+    assert res.output == (
+        f"error: the paper gives no network for {spec}; give one with --hidden, --widths or "
+        "--net, or let btfsynth synth search for one\n"
+    )
+
+
+def test_cli_uses_the_generic_settings_without_paper_ones(tmp_path):
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(main, ["learn", "maj:7", "--widths", "7-3-1", "-q", "-o", str(out),
+                                    "--max-iter", "5"])  # fmt: skip
+    assert res.exit_code == 0 and "paper settings" not in res.output, res.output
+    generic = Params()
+    params = json.loads(out.read_text())["params"]
+    assert [params[name] for name in RRR[:4]] == [getattr(generic, n) for n in RRR[:4]]
+    pla = tmp_path / "maj3.pla"
+    write_table(majority(3).table, pla)
+    res = CliRunner().invoke(main, ["learn", str(pla), "--widths", "3-1", "-q", "-o", str(out)])
+    assert res.exit_code == 0 and "paper settings" not in res.output, res.output
+    params = json.loads(out.read_text())["params"]
+    assert [params[name] for name in RRR] == [getattr(generic, name) for name in RRR]
+
+
+def test_cli_help_shows_the_generic_defaults_and_says_task_specs_use_the_papers():
+    text = " ".join(CliRunner().invoke(main, ["learn", "--help"]).output.split())
+    for option, default in (("--sigma", "3"), ("--beta", "0.2"), ("--gamma", "0.001"),
+                            ("--max-iter", "10000"), ("--gap-stop", "0.01")):  # fmt: skip
+        found = re.search(rf"{option} \w+ [^[]*\[default: ([^;]+); task specs: the paper's\]", text)
+        assert found and found.group(1) == default, option
+    assert "For a task spec the paper's settings are the defaults" in text
+
+
+def test_the_papers_settings_through_the_api():
+    task = from_spec("mult:2")
+    result = learn(task.dataset, task.widths, **task.paper.rrr(), seed=SOLVING_SEED)
+    assert result.solved and result.iterations == 649
+    assert {name: result.params[name] for name in RRR} == task.paper.rrr()
+    assert from_spec("mult:3").paper.rrr()["gamma"] == 1e-4

@@ -14,6 +14,7 @@ from btfsynth import BtfsynthError, Kind
 from btfsynth.exporters import boolearn
 from btfsynth.tasks import (
     KNOWN_SPECS,
+    PaperSettings,
     Task,
     adder,
     autoencoder,
@@ -119,7 +120,8 @@ def test_ca_table_rows_follow_the_rule():
     assert len(np.unique(table.inputs, axis=0)) == 300
     assert task.widths == [16, 48, 48, 48, 16]
     assert from_spec("ca:30:16:1").widths == [16, 32, 32, 16]
-    assert from_spec("ca:232:8:3").widths is None
+    assert from_spec("ca:232:8:3").widths == [8, 8, 8, 8]  # rule 232's documented net
+    assert from_spec("ca:30:8:3").widths is None
 
 
 def test_ca_items_default_and_limits():
@@ -212,6 +214,45 @@ def test_planted_gate_kinds_follow_p():
     assert set(kinds(planted_andor([8, 8, 8], p=0.0, items=10))) <= {Kind.BUF, Kind.NOT}
     maj = planted_maj([8, 8], p=1.0, items=10).planted
     assert all(len(g.fanins) == 3 for g in maj.gates if g.kind is Kind.MAJ)
+
+
+PAPER = {  # method.md §5's table (and §6 for rule 232): widths, σ, β, γ, gap_stop, max_iter
+    "mult:2": ((4, 4, 4, 4), 3, 0.2, 1e-3, 0.01, 10_000),
+    "mult:3": ((6, 12, 12, 12, 6), 3, 0.2, 1e-4, 0.01, 1_000_000),
+    "autoencoder:3": ((8, 3, 8, 8), 3, 0.2, 1e-4, 0.05, 100_000),
+    "autoencoder:5": ((32, 5, 32, 32), 3, 0.2, 1e-4, 0.05, 100_000),
+    "planted-andor:32-32-32-32-32-32": ((32,) * 6, 3, 0.2, 1e-3, 0.1, 1_000_000),
+    "planted-maj:12-12-4": ((12, 12, 4), 3, 0.2, 1e-3, 0.1, 1_000_000),
+    "ca:30:16:1": ((16, 32, 32, 16), 3, 0.2, 1e-3, 0.1, 1_000_000),
+    "ca:30:16:2": ((16, 48, 48, 48, 16), 3, 0.2, 1e-3, 0.1, 1_000_000),
+    "ca:232:32:3": ((32, 32, 32, 32), 3, 0.2, 1e-3, 0.1, 1_000_000),
+    "decoder:16:16": ((4, 16, 16), 3, 0.5, 1e-4, 0.01, 1_000_000),
+}
+
+
+@pytest.mark.parametrize("spec", sorted(PAPER))
+def test_tasks_carry_the_papers_settings(spec):
+    task = from_spec(spec, items=300) if spec.startswith(("ca", "planted")) else from_spec(spec)
+    assert task.paper == PaperSettings(*PAPER[spec])
+    assert task.widths == list(PAPER[spec][0])
+    assert task.paper.rrr() == dict(zip(["sigma", "beta", "gamma", "gap_stop", "max_iter"],
+                                        PAPER[spec][1:]))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "spec", ["maj:7", "sorter:4", "parity:5", "adder:2", "mult:4", "ca:30:8:3"]
+)
+def test_tasks_the_paper_did_not_run_have_no_settings(spec):
+    task = from_spec(spec)
+    assert task.paper is None and task.widths is None
+
+
+def test_paper_settings_read_as_one_line():
+    paper = from_spec("mult:3").paper
+    assert paper.describe() == (
+        "widths 6-12-12-12-6, σ 3, β 0.2, γ 0.0001, gap 0.01, 1000000 iterations"
+    )
+    assert paper.describe(["widths", "gamma"]) == "σ 3, β 0.2, gap 0.01, 1000000 iterations"
 
 
 def test_planted_defaults_follow_the_paper():

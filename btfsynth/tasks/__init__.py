@@ -1,9 +1,10 @@
-"""Seeded generators of the paper's tasks (docs/method.md §5–§6) and the task spec parser.
+"""Seeded generators of the paper's tasks (docs/method.md §5–§6), their paper settings and the
+task spec parser.
 
 Every generator returns a :class:`Task`: the data (a :class:`TruthTable`, or a generative
-:class:`Dataset` for the decoder), the layer widths the paper used for it where there are some,
-and, for planted circuits, the planted circuit as a gate :class:`Netlist` and as an equivalent
-:class:`ThresholdNetwork`.
+:class:`Dataset` for the decoder), the network widths and RRR parameters the paper used for it
+where there are some (:class:`PaperSettings`), and, for planted circuits, the planted circuit
+as a gate :class:`Netlist` and as an equivalent :class:`ThresholdNetwork`.
 
 Conventions: multi-bit operands and results are listed most significant bit first (``a1 a0 b1
 b0`` → ``p3 p2 p1 p0``), as in the reference data files. Sampled tasks (cellular automata,
@@ -16,8 +17,8 @@ Task specs (``btfsynth gen SPEC``)::
     mult:N  adder:N  parity:N  maj:N  sorter:N  ca:RULE:CELLS:STEPS  autoencoder:K
     planted-andor:W0-W1-...  planted-maj:W0-W1-...  decoder:WORDS:BITS
 
-Modules: ``task.py`` the :class:`Task`, ``rows.py`` bits and rows, ``functions.py`` and
-``planted.py`` the generators, ``specs.py`` the spec parser.
+Modules: ``task.py`` the :class:`Task`, ``paper.py`` the paper's settings, ``rows.py`` bits and
+rows, ``functions.py`` and ``planted.py`` the generators, ``specs.py`` the spec parser.
 """
 
 from .functions import (
@@ -32,6 +33,7 @@ from .functions import (
     parity,
     sorter,
 )
+from .paper import PaperSettings
 from .planted import DEFAULT_P, planted_andor, planted_maj
 from .rows import BLOCK_ROWS, DEFAULT_ITEMS, MAX_ITEMS, int_bits, random_rows
 from .specs import KNOWN_SPECS, from_spec
@@ -44,6 +46,7 @@ __all__ = [
     "KNOWN_SPECS",
     "MAX_AUTOENCODER_K",
     "MAX_ITEMS",
+    "PaperSettings",
     "Task",
     "adder",
     "autoencoder",

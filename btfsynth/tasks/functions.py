@@ -1,20 +1,24 @@
 """The paper's function tasks (docs/method.md §6) and the symmetric ones: complete multipliers,
 adders, parity, majority and sorters; cellular automata; autoencoder words and generative
-decoders. Each returns a :class:`Task`, with the paper's widths where the paper has some."""
+decoders. Each returns a :class:`Task` with the paper's settings where the paper has some
+(paper.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 
 from ..dataset import Dataset
 from ..truthtable import Seed, TruthTable
+from .paper import (
+    autoencoder_settings,
+    automaton_settings,
+    decoder_settings,
+    multiplier_settings,
+)
 from .rows import bit_names, complete_table, default_items, int_bits, need, random_rows
 from .task import Task
-
-_PAPER_MULT_WIDTHS = {2: [4, 4, 4, 4], 3: [6, 12, 12, 12, 6]}
 
 MAX_AUTOENCODER_K = 12
 """autoencoder:K holds 4**K bits; K = 12 is 16 M bits."""
@@ -36,7 +40,7 @@ def multiplier(n: int) -> Task:
         bit_names("p", 2 * n),
         f"mult{n}",
     )
-    return Task(f"mult{n}", f"mult:{n}", table, _PAPER_MULT_WIDTHS.get(n))
+    return Task(f"mult{n}", f"mult:{n}", table, multiplier_settings(n))
 
 
 def adder(n: int) -> Task:
@@ -111,8 +115,9 @@ def cellular_automaton(
     """Rows (random ring state, state after ``steps`` steps) of elementary rule ``rule``.
 
     Inputs x0..x{L-1} and outputs y0..y{L-1} are the cells left to right. ``items`` distinct
-    random initial states (default 10 000, or all 2^L when fewer). Widths: the paper's nets for
-    rule 30 on 16 cells scaled with L, (L, 2L, 2L, L) for 1 step and (L, 3L, 3L, 3L, L) for 2.
+    random initial states (default 10 000, or all 2^L when fewer). Paper settings
+    (paper.automaton_settings): the nets for rule 30 on 16 cells scaled with L, (L, 2L, 2L, L)
+    for 1 step and (L, 3L, 3L, 3L, L) for 2; (L, L, L, L) for rule 232 over 3 steps.
     """
     need(0 <= rule <= 255, f"an elementary rule lies in 0..255, not {rule}")
     need(cells >= 3, f"the ring needs at least 3 cells (left, centre, right), not {cells}")
@@ -126,8 +131,8 @@ def cellular_automaton(
         output_names=[f"y{j}" for j in range(cells)],
         name=name,
     )
-    widths = {1: [cells, 2 * cells, 2 * cells, cells], 2: [cells] + [3 * cells] * 3 + [cells]}
-    return Task(name, f"ca:{rule}:{cells}:{steps}", table, widths.get(steps))
+    settings = automaton_settings(rule, cells, steps)
+    return Task(name, f"ca:{rule}:{cells}:{steps}", table, settings)
 
 
 # -- autoencoder and decoder -----------------------------------------------------------------
@@ -141,7 +146,7 @@ def autoencoder(k: int, seed: Seed = 0) -> Task:
     words = random_rows(size, size, seed)
     name = f"autoencoder{k}"
     table = TruthTable(words, words, name=name)
-    return Task(name, f"autoencoder:{k}", table, [size, k, size, size])
+    return Task(name, f"autoencoder:{k}", table, autoencoder_settings(k))
 
 
 def decoder(words: int, bits: int, seed: Seed = 0) -> Task:
@@ -151,6 +156,6 @@ def decoder(words: int, bits: int, seed: Seed = 0) -> Task:
     need(words >= 2, f"WORDS must be >= 2, not {words}")
     need(bits >= 1, f"BITS must be >= 1, not {bits}")
     targets = random_rows(bits, words, seed)
-    code = math.ceil(math.log2(words))
-    data = Dataset(np.zeros((words, 0)), targets, code, input_kind="hypercube")
-    return Task(f"decoder{words}_{bits}", f"decoder:{words}:{bits}", data, [code, bits, bits])
+    settings = decoder_settings(words, bits)
+    data = Dataset(np.zeros((words, 0)), targets, settings.widths[0], input_kind="hypercube")
+    return Task(f"decoder{words}_{bits}", f"decoder:{words}:{bits}", data, settings)

@@ -11,6 +11,7 @@ import numpy as np
 from ..netlist import Kind, Netlist, Signal
 from ..network import ThresholdNetwork
 from ..truthtable import Seed, TruthTable, rng_from
+from .paper import planted_settings
 from .rows import default_items, need, random_rows
 from .task import Task
 
@@ -59,7 +60,7 @@ def _planted(widths: Sequence[int], p: float, items: int | None, seed: Seed, ari
     rows = random_rows(widths[0], default_items(items, widths[0]), rng)
     table = TruthTable(rows, netlist.evaluate(rows), None, inputs, outputs, name)
     spec = f"planted-{kind}:{'-'.join(map(str, widths))}"
-    return Task(name, spec, table, widths, netlist.validate(), network)
+    return Task(name, spec, table, planted_settings(widths), netlist.validate(), network)
 
 
 def _plant(

@@ -9,6 +9,7 @@ from ..errors import BtfsynthError
 from ..netlist import Netlist
 from ..network import ThresholdNetwork
 from ..truthtable import TruthTable
+from .paper import PaperSettings
 
 
 @dataclass(eq=False)
@@ -16,7 +17,7 @@ class Task:
     """A generated learning problem.
 
     ``data`` is a :class:`TruthTable`, or a :class:`Dataset` for generative tasks (no inputs);
-    ``widths`` are the layer widths (inputs, hidden..., outputs) the paper used, or None;
+    ``paper`` holds the network widths and RRR parameters the paper used for it, or None;
     ``planted`` / ``planted_network`` hold the circuit that generated the data of a planted
     task, as gates and as an equivalent ±1-pattern threshold network.
     """
@@ -24,9 +25,14 @@ class Task:
     name: str
     spec: str
     data: TruthTable | Dataset
-    widths: list[int] | None = None
+    paper: PaperSettings | None = None
     planted: Netlist | None = None
     planted_network: ThresholdNetwork | None = None
+
+    @property
+    def widths(self) -> list[int] | None:
+        """The layer widths (inputs, hidden..., outputs) the paper used, or None."""
+        return None if self.paper is None else list(self.paper.widths)
 
     @property
     def table(self) -> TruthTable:
