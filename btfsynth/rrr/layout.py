@@ -58,6 +58,11 @@ class Problem:
         return len(self.src)
 
     @property
+    def free_outputs(self) -> bool:
+        """Some target is a don't-care (0): the kernels then check every output lane."""
+        return bool(np.any(self.targets == 0.0))
+
+    @property
     def first_btf(self) -> int:
         return self.n_inputs + 1
 

@@ -157,7 +157,7 @@ def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: boo
     p, s = lanes.problem, lanes.state
     return (iterate_threads if parallel else iterate)(
         p.src, p.dst, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code,
-        lanes.datat, lanes.targt, p.n_items, *lanes.geometry(active),
+        lanes.datat, lanes.targt, p.free_outputs, p.n_items, *lanes.geometry(active),
         s.w, s.x, s.y, s.g, lanes.u, lanes.yb, lanes.blocks, lanes.wbar,
         params.beta, params.gamma, params.gap_stop,
         lanes.iters, lanes.limit, lanes.min_gap, lanes.last, count,

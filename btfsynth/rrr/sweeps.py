@@ -35,12 +35,13 @@ from .kernels import ACC, GW, GX, INV, SCRATCH_ROWS, TERM, WL, P, Q, project_ite
 
 @njit(cache=True, error_model="numpy")
 def sweep_a_concur(
-    c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat, targt,
+    c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat, targt, free,
     w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
 ):  # fmt: skip
     """Sweep 1 over the lanes of tile c (see the module docstring). Nodes are in topological
     order (src < dst), so a node's own concur term is set before any out-edge of a later block
-    adds to it."""
+    adds to it. ``free`` says that some targets are don't-cares (0 in ``targt``); without
+    them, the outputs take the plain clamping loop."""
     n_nodes = y.shape[1]
     first_btf = n_in + 1
     first_out = n_nodes - n_out
@@ -122,10 +123,14 @@ def sweep_a_concur(
             nr, dr = num[n], den[n]
             for k in range(count):
                 ybr[k] = nr[k] / dr[k]
-        else:  # clamped to the target; a don't-care target (0) concurs like a hidden node
+        elif free:  # clamped to the target; a don't-care (0) concurs like a hidden node
             tr, nr, dr = targt[c, n - first_out], num[n], den[n]
             for k in range(count):
                 ybr[k] = tr[k] if tr[k] != 0.0 else nr[k] / dr[k]
+        else:
+            tr = targt[c, n - first_out]
+            for k in range(count):
+                ybr[k] = tr[k]
         if n < first_btf:
             for k in range(count):
                 yr[k] += beta * (ybr[k] - yar[k])
@@ -291,7 +296,7 @@ def close_iteration(
 
 @njit(cache=True, error_model="numpy")
 def iterate(
-    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
+    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
     w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
     iters, limit, min_gap, last, n_iter,
@@ -316,7 +321,7 @@ def iterate(
         for c in range(n_tiles):
             sweep_a_concur(
                 c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                targt, w, x, y, g, u, yb, blocks, beta,
+                targt, free, w, x, y, g, u, yb, blocks, beta,
                 ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
             )  # fmt: skip
         for s in range(n_slots):
@@ -338,7 +343,7 @@ def iterate(
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def iterate_threads(
-    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, n_items,
+    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
     w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
     iters, limit, min_gap, last, n_iter,
@@ -355,7 +360,7 @@ def iterate_threads(
         for c in prange(n_tiles):
             sweep_a_concur(
                 c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                targt, w, x, y, g, u, yb, blocks, beta,
+                targt, free, w, x, y, g, u, yb, blocks, beta,
                 ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
             )  # fmt: skip
         for s in range(n_slots):
