@@ -15,15 +15,18 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from btfsynth.baselines import ESPRESSO_INPUTS, espresso_netlist
+from btfsynth.baselines import espresso_netlist
 from btfsynth.exporters import read_netlist, write_netlist, write_table
 from btfsynth.netlist import Kind, Netlist
 from btfsynth.passes import and2_count
 from btfsynth.passes.optimize import optimize
+from btfsynth.passes.resub import MAX_INPUTS
 from btfsynth.sim.check import complete_table
 from btfsynth.truthtable import TruthTable
 
 ABC = shutil.which("berkeley-abc") or shutil.which("abc")
+TABLE_INPUTS = 16
+"""Widest circuit whose own complete table ``--compare`` builds when no table is given."""
 RESYN2 = (
     "balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; "
     "rewrite -z; balance"
@@ -68,14 +71,12 @@ def comparison(circuit: Netlist, table: TruthTable | None) -> str:
     """One line: the AND2 counts of ``circuit``, of espresso + the optimiser and of ABC on
     ``table`` (by default the circuit's own complete table)."""
     if table is None:
-        if circuit.n_inputs > ESPRESSO_INPUTS:
-            return f"compare:    needs a table of at most {ESPRESSO_INPUTS} inputs"
+        if circuit.n_inputs > TABLE_INPUTS:
+            return f"compare:    needs a table (--table) beyond {TABLE_INPUTS} inputs"
         table = complete_table(circuit)
-    if table.is_complete and table.n_inputs <= ESPRESSO_INPUTS:
-        care = table.care_rows() if table.has_dont_cares else None
-        espresso = str(and2_count(optimize(espresso_netlist(table), care=care)))
-    else:
-        espresso = "- (needs a complete table)"
+    free = table.has_dont_cares or not table.is_complete
+    care = table.care_rows(unseen=True) if free and table.n_inputs <= MAX_INPUTS else None
+    espresso = str(and2_count(optimize(espresso_netlist(table), care=care)))
     with tempfile.TemporaryDirectory(prefix="btfsynth-compare") as folder:
         pla = Path(folder) / "table.pla"
         write_table(table, pla)

@@ -20,6 +20,7 @@ COMMANDS = {
     "gen": ("data", "gen", "Generate a task's truth table (PLA or .dat)."),
     "info": ("data", "info", "Describe a truth table file or task spec."),
     "learn": ("learn", "learn", "Learn a threshold network from a truth table (RRR)."),
+    "synth": ("synth", "synth", "Find the best verified circuit for a truth table (no flags)."),
     "compile": ("compile", "compile_", "Compile a learned threshold network into a gate netlist."),
     "stats": ("compile", "stats", "Print gate counts, AND2 count and depth of a netlist."),
     "optimize": ("optimize", "optimize_", "Make a netlist smaller as an AIG, proven equal."),

@@ -158,3 +158,39 @@ class Bar:
         if self.drawn:
             self.stream.write("\r" + " " * 72 + "\r")
             self.stream.flush()
+
+
+@dataclass
+class SynthDisplay:
+    """A progress callback for :func:`btfsynth.synth.synth`: each network tried and circuit
+    scored becomes a line; on a terminal the learner's progress is one line redrawn below."""
+
+    stream: TextIO
+    tty: bool
+    status: bool = False
+    last: float = -math.inf
+
+    @classmethod
+    def on(cls, stream: TextIO) -> SynthDisplay:
+        isatty = getattr(stream, "isatty", None)
+        return cls(stream, bool(isatty and isatty()))
+
+    def __call__(self, event) -> None:
+        if isinstance(event, Progress):
+            now = time.monotonic()
+            if self.tty and now - self.last >= REDRAW_SECONDS:
+                self.last = now
+                width = max(shutil.get_terminal_size().columns - 1, 20)
+                self.stream.write("\r" + worker_text(event)[:width] + "\x1b[K")
+                self.status = True
+                self.stream.flush()
+            return
+        line = event if isinstance(event, str) else event.line()
+        self.stream.write(("\r\x1b[K" if self.status else "") + line + "\n")
+        self.status = False
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.status:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()

@@ -26,7 +26,11 @@ from .restarts import search_restarts
 from .snap import snap
 from .solve import Params, Progress, score, state_bytes
 
-__all__ = ["LearnResult", "Params", "Progress", "learn"]
+__all__ = ["LearnResult", "OutOfTime", "Params", "Progress", "learn"]
+
+
+class OutOfTime(BtfsynthError):
+    """The time budget of :func:`learn` ended before any run had started."""
 
 
 @dataclass(eq=False)
@@ -265,7 +269,7 @@ def learn(
         if search.lost and not search.interrupted:
             raise BtfsynthError(f"no restart finished: {search.lost[0]}")
         if search.out_of_time and not search.interrupted:
-            raise BtfsynthError(f"the time budget ({seconds} s) ended before any restart ran")
+            raise OutOfTime(f"the time budget ({seconds:.3g} s) ended before any restart ran")
         raise KeyboardInterrupt
     raw = net.with_weights(best.weights)
     if best.solved:
