@@ -200,6 +200,11 @@ class TruthTable:
     def has_dont_cares(self) -> bool:
         return not bool(self.care.all())
 
+    def distinct_rows(self) -> int:
+        """How many different input rows the table has (repeated rows count once here; as
+        rows, in accuracies and in training, every repeat counts)."""
+        return len(np.unique(row_keys(self.inputs))) if self.n_rows else 0
+
     @property
     def is_complete(self) -> bool:
         """True when the rows cover all 2**n input patterns."""
@@ -371,6 +376,8 @@ class TruthTable:
     def summary(self) -> str:
         """A few lines describing the table, as ``btfsynth info`` prints them."""
         kind = "complete" if self.is_complete else "partial"
+        distinct = self.distinct_rows()
+        repeats = distinct < self.n_rows
         dc = self.care.size - int(np.count_nonzero(self.care))
         return "\n".join(
             [
@@ -383,6 +390,7 @@ class TruthTable:
                 + ")",
                 f"rows:        {self.n_rows}  ({kind}"
                 + ("" if self.n_inputs > MAX_COMPLETE_INPUTS else f", of 2^{self.n_inputs}")
+                + (f"; {distinct} distinct, repeats count as rows" if repeats else "")
                 + ")",
                 f"don't-cares: {dc} of {self.outputs.size} output bits",
             ]

@@ -49,7 +49,9 @@ from btfsynth.passes.stats import netlist_stats
     "--table",
     default=None,
     help="Care set (.pla, .dat or task spec): decides nodes too wide to enumerate in "
-    "networks of more than 24 inputs, and is scored; in networks of at most 16 inputs its "
+    "networks of more than 24 inputs (smaller gates, equal to the network on these rows; "
+    "without it such nodes become THRESHOLD gates proven on all their input patterns, "
+    "where their margin allows), and is scored; in networks of at most 16 inputs its "
     "don't-care outputs are free for the optimiser.",
 )
 @click.option("--dc-unseen", is_flag=True, help=DC_UNSEEN_HELP)

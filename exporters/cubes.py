@@ -154,6 +154,27 @@ def finish(state: np.ndarray, default: int | None) -> tuple[np.ndarray, np.ndarr
     return outputs, care, ()
 
 
+def repeated(
+    inputs: np.ndarray,
+    outputs: np.ndarray,
+    care: np.ndarray,
+    point: np.ndarray,
+    cubes: np.ndarray,
+    out_codes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per listed minterm: minterm ``i`` is point ``point[i]`` (a row of ``inputs``,
+    ``outputs``, ``care``) listed by cube ``cubes[i]``. It cares for the outputs its cube puts
+    in the ON- or OFF-set where the point is cared for, with the point's values."""
+    listed = np.isin(out_codes, (ON, OFF))
+    rows_care = np.empty((len(point), care.shape[1]), dtype=bool)
+    step = max(1, BLOCK // max(care.shape[1], 1))
+    for start in range(0, len(point), step):
+        part = point[start : start + step]
+        rows_care[start : start + step] = listed[cubes[start : start + step]] & care[part]
+    rows_out = (outputs[point] & rows_care).astype(np.uint8)
+    return inputs[point], rows_out, rows_care
+
+
 def table_name(name: str | None, path: str | os.PathLike | None) -> str:
     """The table's name: ``.name`` if given, else the file name without its extension."""
     if name:

@@ -27,8 +27,10 @@ Which table comes back (``complete=None``): types f, fd, r and dr give every one
 rows a value, so they are read as a complete table (refused beyond
 :data:`~btfsynth.truthtable.MAX_COMPLETE_INPUTS` inputs before anything is allocated). Types
 fr and fdr leave unmentioned rows free, so they are read as a partial table holding exactly
-the minterms of the listed cubes, in the order the file first mentions them (cubes with ``-``
-are expanded); a sampled IWLS file thus reads as its rows in file order. ``complete=True``
+the minterms of the listed cubes in file order (cubes with ``-`` are expanded); a sampled IWLS
+file thus reads as its rows in file order. A minterm listed twice is two rows (a sample drawn
+twice counts twice in accuracies); each keeps the outputs its own line gives a value, with the
+values of the point as a whole (its DC-set wins, as above). ``complete=True``
 turns an fr/fdr file into a complete table whose unmentioned rows are don't-cares.
 
 Other directives: ``.p`` is a hint (espresso ignores it; so do we), ``.e``/``.end`` end the
@@ -38,8 +40,9 @@ and symbolic extensions (``.mv``, ``.kiss``, ``.pair``, ``.symbolic``, ``.label`
 directives are errors. ``#`` starts a comment; a cube's output part may sit on the next line.
 
 The writer lists every row: complete tables as ``.type fd`` in canonical row order, partial
-tables as ``.type fr`` in table order, outputs ``1``/``0``/``-`` (don't care); duplicate rows
-are merged. ``parse_pla(format_pla(t)) == t`` for every table with at least one output.
+tables as ``.type fr`` in table order, repeated rows included, outputs ``1``/``0``/``-`` (don't
+care); a complete table's repeated rows are merged. ``parse_pla(format_pla(t)) == t`` for every
+table with at least one output.
 """
 
 from __future__ import annotations
@@ -329,8 +332,10 @@ def parse_pla(
         del uniq
         inputs = cubes.bits_of(keys[np.sort(first)], n)
         del keys, first
-        state = np.zeros((len(rank), m), dtype=np.uint8)
-        cubes.mark(state, cube_of, rank[inverse.ravel()], out_codes)
+        point = rank[inverse.ravel()]
+        del rank, inverse
+        state = np.zeros((len(inputs), m), dtype=np.uint8)
+        cubes.mark(state, cube_of, point, out_codes)
     outputs, care, clash = cubes.finish(state, default)
     if clash:
         r, k = clash
@@ -340,6 +345,8 @@ def parse_pla(
     name = cubes.table_name(pla.name, path)
     if complete:
         return TruthTable.from_outputs(outputs, care, pla.input_names, pla.output_names, name)
+    if len(point) > len(inputs):  # some row is listed more than once: it counts each time
+        inputs, outputs, care = cubes.repeated(inputs, outputs, care, point, cube_of, out_codes)
     return TruthTable(inputs, outputs, care, pla.input_names, pla.output_names, name)
 
 
@@ -402,12 +409,12 @@ def _pla_chunks(table: TruthTable) -> Iterator[bytes]:
     _check_names(table)
     if _is_canonical(table.inputs):
         inputs, outputs, care, kind = table.inputs, table.outputs, table.care, "fd"
-    else:
+    elif table.is_complete:
         inputs, outputs, care = _merged(table)
-        kind = "fd" if table.is_complete else "fr"
-        if kind == "fd":
-            order = np.argsort(row_numbers(inputs))
-            inputs, outputs, care = inputs[order], outputs[order], care[order]
+        order = np.argsort(row_numbers(inputs))
+        inputs, outputs, care, kind = inputs[order], outputs[order], care[order], "fd"
+    else:  # every row as it is, repeats included: they are samples that count as such
+        inputs, outputs, care, kind = table.inputs, table.outputs, table.care, "fr"
     n, m = table.n_inputs, table.n_outputs
     head = [f".i {n}", f".o {m}"]
     if n:

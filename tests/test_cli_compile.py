@@ -121,7 +121,7 @@ def test_shrink_option(tmp_path):
         )
 
 
-def test_wide_networks_need_the_table_as_care_set(tmp_path):
+def test_wide_networks_compile_exact_without_a_table_and_data_exact_with_one(tmp_path):
     net = ThresholdNetwork.layered([26, 3, 1], seed=4)
     model = tmp_path / "net.json"
     write_network(net, model)
@@ -129,9 +129,11 @@ def test_wide_networks_need_the_table_as_care_set(tmp_path):
     pla = tmp_path / "care.pla"
     write_table(TruthTable(rows, net.predict(rows)), pla)
     out = tmp_path / "c.json"
-    result = run("compile", str(model), "-o", str(out))
-    assert result.exit_code == 2 and "error:" in result.output and "truth table" in result.output
-    assert not out.exists()
+    result = run("compile", str(model), "-o", str(out), "--budget", "5s")
+    assert result.exit_code == 0, result.output
+    assert "0 data-exact" in result.output and "margin from 0 proves it equal" in result.output
+    assert "of 1000000 random rows agree" in result.output
+    assert np.array_equal(read_netlist(out).evaluate(rows), net.predict(rows))
     result = run("compile", str(model), "-o", str(out), "--table", str(pla))
     assert result.exit_code == 0, result.output
     assert "3 data-exact" in result.output and "on 64 care-set rows" in result.output

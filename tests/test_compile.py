@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import btfsynth.compile as compile_module
 from btfsynth.compile import CompileMismatch, compile_network, equal_on
+from btfsynth.compile.fit import margin_fit
 from btfsynth.errors import BtfsynthError
 from btfsynth.netlist import Kind, Netlist, Signal
 from btfsynth.network import ThresholdNetwork
@@ -135,7 +136,7 @@ def test_wide_sparse_nodes_are_proven_exact_on_all_their_inputs():
     )
     result = compile_network(noisy, random_rows=3000)
     report = result.report
-    assert report.data_exact == 0 and report.threshold == 0
+    assert report.data_exact == 0 and report.threshold == 0 and report.everywhere
     assert not report.exhaustive and report.random_agree == report.random_rows == 3000
     rows = random_rows(30, 2000, seed=5)
     assert np.array_equal(result.netlist.evaluate(rows), task.planted.evaluate(rows))
@@ -145,8 +146,6 @@ def test_wide_dense_nodes_are_data_exact_on_the_care_set():
     net = ThresholdNetwork.layered([30, 4, 2], seed=2)
     rows = random_rows(30, 200, seed=1)
     table = TruthTable(rows, net.predict(rows))
-    with pytest.raises(BtfsynthError, match="truth table"):
-        compile_network(net)
     result = compile_network(net, table, random_rows=2000)
     report = result.report
     assert report.data_exact == 4 and report.checked_rows == 200 and report.random_rows == 2000
@@ -298,16 +297,64 @@ def test_wide_nodes_claimed_exact_are_exact(big, noise, bias, seed):
     picks = rng.choice(25, size=len(big), replace=False)
     weights[1 + picks] = np.array(big) * rng.choice([-1, 1], size=len(big))
     net = ThresholdNetwork.layered([25, 1]).with_weights(weights)
-    try:
-        result = compile_network(net, random_rows=2000, seed=seed)
-    except BtfsynthError as exc:
-        assert "truth table" in str(exc)
-        assert noise > 0
-        return
-    assert result.report.data_exact == 0
-    assert result.report.random_agree == result.report.random_rows == 2000
+    result = compile_network(net, random_rows=2000, seed=seed)
     rows = random_rows(25, 3000, seed=seed + 1)
+    if result.report.data_exact:  # no margin proves it: decided on random rows, and says so
+        assert noise > 0 and "65536 random network inputs" in result.report.nodes[0].reason
+        return
+    assert result.report.everywhere is not None
+    assert result.report.random_agree == result.report.random_rows == 2000
     assert equal_on(result.netlist, net, rows)
+
+
+def test_wide_dense_nodes_without_a_table_are_proven_equal_everywhere():
+    # Fan-in 31 with dense real weights: the field's margin from 0 gives exact integer weights.
+    # Random dense weights leave margins of 1e-9, hence 35-bit weights and adders whose SAT
+    # proof is slow: with 5 s, the report says that each gate is exact and where it checked.
+    net = ThresholdNetwork.layered([30, 3, 1], seed=2)
+    result = compile_network(net, random_rows=2000, seconds=5)
+    report = result.report
+    assert report.data_exact == 0
+    assert all("margin from 0 proves it equal on all 2^" in g.reason for g in report.nodes[:3])
+    said = "\n".join(report.lines())
+    if report.everywhere is None:
+        assert "exact on all its input patterns, but the netlist was not proven" in said
+    else:
+        assert "equal to the network on every input" in said
+    assert "2000 of 2000 random rows agree" in said
+    assert equal_on(result.netlist, net, random_rows(30, 5000, seed=3))
+
+
+def test_a_wide_node_with_no_margin_is_decided_on_random_rows_and_says_so():
+    # 22 equal weights and no bias: the field is exactly 0 where 11 inputs are 1: no margin.
+    weights = np.zeros(31)
+    weights[1:23] = 1.0
+    net = ThresholdNetwork.layered([30, 1]).with_weights(weights)
+    result = compile_network(net, random_rows=1000)
+    report = result.report
+    assert report.data_exact == 1 and report.everywhere is None
+    assert "decided on the" in report.nodes[0].reason and "random network inputs" in (
+        report.nodes[0].reason
+    )
+    assert "1000 random rows agree" in report.lines()[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 12), st.integers(0, 2**31), st.sampled_from([0.0, 1e-3, 1e-9]))
+def test_margin_fits_equal_their_node_on_every_pattern(k, seed, jitter):
+    rng = np.random.default_rng(seed)
+    w = np.round(rng.normal(size=k) * 3) / 3 + jitter * rng.normal(size=k)
+    bias = float(np.round(rng.normal() * 3) / 3)
+    fit = margin_fit(w, bias)
+    if fit is None:
+        return
+    patterns = all_input_rows(k).astype(bool)
+    node = np.where(patterns, 1.0, -1.0) @ w - bias > 0
+    alone = Netlist()
+    fanins = [Signal(alone.add_input(f"x{j}").gate, bool(i)) for j, i in enumerate(fit.inverted)]
+    gate = alone.add_gate(fit.kind, fanins, weights=fit.weights, threshold=fit.threshold)
+    alone.add_output(gate, "y")
+    assert np.array_equal(alone.evaluate(patterns.astype(np.uint8))[:, 0].astype(bool), node)
 
 
 def test_zero_weights_never_count_even_with_ties():

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from btfsynth import exporters
 from btfsynth.errors import BtfsynthError, FormatError
 from btfsynth.exporters.pla import format_pla, parse_pla, read_table, write_table
-from btfsynth.truthtable import MAX_COMPLETE_INPUTS, TruthTable
+from btfsynth.truthtable import MAX_COMPLETE_INPUTS, TruthTable, row_numbers
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -234,14 +234,21 @@ def test_writer_lists_a_complete_table_in_canonical_order_as_type_fd():
     )
 
 
-def test_writer_merges_duplicate_rows():
+def test_repeated_rows_of_a_sample_are_kept_and_counted():
+    table = parse_pla(".i 2\n.o 2\n.type fr\n01 1-\n11 00\n01 -1\n01 11\n")
+    assert table.n_rows == 4 and table.distinct_rows() == 2
+    assert table.care.tolist() == [[True, False], [True, True], [False, True], [True, True]]
+    assert "4  (partial, of 2^2; 2 distinct, repeats count as rows)" in table.summary()
+    assert ".type fr\n.p 4\n01 1-\n11 00\n01 -1\n01 11\n" in format_pla(table)
+
+
+def test_writer_merges_the_repeated_rows_of_a_complete_table():
     table = TruthTable(
-        [[0, 1], [1, 1], [0, 1]],
-        [[1, 0], [0, 0], [0, 1]],
-        [[True, False], [True, True], [False, True]],
+        [[0, 1], [1, 1], [0, 1], [0, 0], [1, 0]],
+        [[1, 0], [0, 0], [0, 1], [0, 0], [0, 0]],
+        [[True, False], [True, True], [False, True], [True, True], [True, True]],
     )
-    text = format_pla(table)
-    assert ".type fr\n.p 2\n01 11\n11 00\n" in text
+    assert ".type fd\n.p 4\n00 00\n01 11\n10 00\n11 00\n" in format_pla(table)
 
 
 def test_names_that_cannot_be_written_are_refused(tmp_path):
@@ -272,12 +279,16 @@ def tables(draw, complete: bool):
         inputs = ((np.arange(rows)[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(np.uint8)
         inputs = inputs[rng.permutation(rows)]
     else:
-        rows = draw(st.integers(0, min(40, 1 << n)))
-        pick = rng.choice(1 << n, size=rows, replace=False)
+        points = draw(st.integers(0, min(40, 1 << n)))
+        pick = rng.choice(1 << n, size=points, replace=False)
+        if points and draw(st.booleans()):  # a sample drawn with replacement repeats rows
+            pick = pick[rng.integers(0, points, points + draw(st.integers(1, 10)))]
+        rows = len(pick)
         inputs = ((pick[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(np.uint8)
     dc = draw(st.floats(0, 1))
     care = rng.random((rows, m)) >= dc
-    outputs = rng.integers(0, 2, (rows, m), dtype=np.uint8)
+    value = rng.integers(0, 2, (1 << n, m), dtype=np.uint8)  # repeats of a row agree
+    outputs = value[row_numbers(inputs)] if rows else np.zeros((0, m), np.uint8)
     names = tuple(f"in{j}" for j in range(n)), tuple(f"out{k}" for k in range(m))
     return TruthTable(inputs, outputs, care, *names)
 
@@ -296,8 +307,10 @@ def test_partial_tables_round_trip_in_row_order(table, tmp_path_factory):
     write_table(table, path)
     back = read_table(path)
     assert back == table
-    if not table.is_complete:
+    if not table.is_complete:  # every row, repeats included, in order, with its own care
         assert np.array_equal(back.inputs, table.inputs)
+        assert np.array_equal(back.care, table.care)
+        assert np.array_equal(back.outputs, table.outputs * table.care)
 
 
 @settings(max_examples=100, deadline=None)

@@ -7,15 +7,19 @@ and take the cheaper exact gate that fits there (reported as not all-input-exact
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..netlist import Gate, Kind, Netlist, Signal
 from ..network import ThresholdNetwork
 from ..truthtable import TruthTable
-from .fit import Fit, best_observed, fit_gate, gate_cost
+from .fit import Fit, best_observed, fit_gate, gate_cost, margin_fit
 from .function import (
     EXHAUSTIVE_FANIN,
     EXHAUSTIVE_INPUTS,
+    RANDOM_CARE_ROWS,
     NodeFunction,
     care_blocks,
+    merged_edges,
     node_function,
     observed_functions,
 )
@@ -28,7 +32,13 @@ def _gate_report(v: int, fn: NodeFunction, fit: Fit, inexact: str) -> NodeGate:
     if fit.kind is Kind.BUF:
         kind = "not" if fit.inverted[0] else "buf"
     reasons = [inexact] if inexact else []
-    if fit.kind is Kind.THRESHOLD:
+    if fit.kind is Kind.THRESHOLD and not len(fn.values):  # from margin_fit
+        reasons.append(
+            f"fan-in {len(fn.sources)} > {EXHAUSTIVE_FANIN}: its field's margin from 0 proves "
+            f"it equal on all 2^{len(fn.sources)} input patterns to the THRESHOLD gate with "
+            f"weights {list(fit.weights)}, threshold {fit.threshold}"
+        )
+    elif fit.kind is Kind.THRESHOLD:
         reasons.append(
             f"its {len(fn.sources)}-input function is no constant, literal, AND, OR or MAJ of "
             f"literals: weights {list(fit.weights)}, threshold {fit.threshold}"
@@ -55,6 +65,15 @@ def _choose(
     """(node, function, gate, why not all-input-exact or "") for every BTF node."""
     functions = {v: node_function(network, v) for v in network.btf_nodes}
     fits = {v: fit_gate(fn) for v, fn in functions.items() if fn is not None}
+    margins = {}
+    if table is None and network.n_inputs > EXHAUSTIVE_INPUTS:  # no care set: exact if we can
+        for v in [v for v, fn in functions.items() if fn is None]:
+            sources, merged, bias = merged_edges(network, v)
+            fit = margin_fit(merged, bias)
+            if fit is not None:
+                functions[v] = NodeFunction(sources, merged, np.zeros((0, len(sources)), bool),
+                                            np.zeros(0, bool))  # fmt: skip
+                fits[v], margins[v] = fit, len(sources)
     wide = [v for v, fn in functions.items() if fn is None]
     retry = []
     if reachable and network.n_inputs <= EXHAUSTIVE_INPUTS:
@@ -65,7 +84,14 @@ def _choose(
     chosen = []
     for v in network.btf_nodes:
         fn, fit, inexact = functions[v], fits.get(v), ""
-        if v in observed:
+        if v in observed and v in wide and table is None:
+            inexact = (
+                f"fan-in {len(observed[v].sources)}: no margin proves a THRESHOLD gate, so "
+                f"decided on the {len(observed[v].values)} input patterns it receives from "
+                f"{RANDOM_CARE_ROWS} random network inputs"
+            )
+            fn, fit = best_observed(observed[v])
+        elif v in observed:
             seen, seen_fit = best_observed(observed[v])
             patterns = len(observed[v].values)
             if v in wide:

@@ -17,7 +17,7 @@ import numpy as np
 from ..netlist import Gate, Kind, Netlist, Signal
 from ..passes import and2_count
 from ..truthtable import row_keys
-from .function import NodeFunction, restrict
+from .function import MARGIN_FANIN, NodeFunction, min_abs_field, restrict
 
 MAX_SCALE_BITS = 50
 """Largest integer weight tried for THRESHOLD gates is about 2**MAX_SCALE_BITS."""
@@ -66,6 +66,50 @@ def _integer_weights(mags: np.ndarray) -> Iterator[np.ndarray]:
         if previous is None or not np.array_equal(ints, previous):
             yield ints
         previous = ints
+
+
+def margin_fit(w: np.ndarray, bias: float) -> Fit | None:
+    """A THRESHOLD gate with small integer weights equal to the node ``h = Σ w·y − bias > 0``
+    (``y = ±1``) on all 2^k patterns of its k ≤ :data:`MARGIN_FANIN` inputs, or None.
+
+    With literals ``l`` (inputs inverted where ``w < 0``) and ``a = |w|``, the node is
+    ``L = a·l > θ = (Σa + bias)/2``, and ``|L − θ| ≥ M/2`` on every pattern, where ``M`` is the
+    field's smallest magnitude (:func:`min_abs_field`, less a bound on its float rounding).
+    Integer weights ``v = round(s·a)`` are off by ``E = Σ|v − s·a|``; once ``E < s·M/2 − 1/2``
+    every pattern's ``v·l`` lies more than 1/2 away from ``s·θ`` on the same side, so
+    ``v·l ≥ T`` with the integer ``T`` just above ``s·θ − (s·M/2 − E)`` is the node. The
+    smallest such scale is taken, for the smallest adder."""
+    k, mags = len(w), np.abs(w)
+    if not 0 < k <= MARGIN_FANIN or not mags.max() > 0:
+        return None
+    slack = 8 * (k + 1) * np.finfo(float).eps * (mags.sum() + abs(bias))
+    half = (min_abs_field(w, bias) - slack) / 2
+    if half <= 0:
+        return None
+    theta = (mags.sum() + bias) / 2
+    unit = mags / mags.max()
+    for c in [*range(1, 17), *(2.0**b for b in range(5, MAX_SCALE_BITS + 1))]:
+        s = c / mags.max()
+        ints = np.rint(c * unit).astype(np.int64)
+        room = s * half - float(np.abs(ints - s * mags).sum())
+        if room > 0.5 + 64 * np.finfo(float).eps * s * (theta + mags.sum()):  # + float fuzz
+            low = int(np.floor(s * theta - room)) + 1
+            return _counting(Fit(Kind.THRESHOLD, w < 0, tuple(int(x) for x in ints), low))
+    return None
+
+
+def _counting(fit: Fit) -> Fit:
+    """A THRESHOLD gate of equal weights as the constant, AND, OR or MAJ it is, if it is one."""
+    k, unit = len(fit.weights), fit.weights[0]
+    if any(x != unit for x in fit.weights):
+        return fit
+    need = -(-fit.threshold // unit)  # at least this many literals true
+    if need <= 0 or need > k:
+        return Fit(Kind.CONST1 if need <= 0 else Kind.CONST0, fit.inverted)
+    for kind, count in ((Kind.AND, k), (Kind.OR, 1), (Kind.MAJ, (k + 1) // 2 if k % 2 else 0)):
+        if k > 1 and need == count:
+            return Fit(kind, fit.inverted)
+    return fit
 
 
 def _minterms(fn: NodeFunction) -> Fit:

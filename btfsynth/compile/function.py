@@ -5,8 +5,10 @@ Inputs are taken in order of decreasing ``|w|``; if the largest ``t ≤ 20`` of 
 change the sign, so the node is a function of those ``t`` inputs on *all* its input patterns
 (:func:`by_tail`). Otherwise a node of fan-in ``k ≤ 20`` is enumerated on all ``2^k`` patterns,
 with the field summed exactly as :meth:`ThresholdNetwork.forward` sums it (:func:`enumerated`).
-Larger nodes are decided on the patterns they receive over the care set
-(:func:`observed_functions`).
+Wider nodes (up to :data:`MARGIN_FANIN`) whose field keeps a margin from 0 on every pattern
+are proven THRESHOLD gates with rounded weights (:func:`btfsynth.compile.fit.margin_fit`);
+the rest are decided on the patterns they receive over the care set, or over random rows when
+there is none (:func:`observed_functions`).
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import BtfsynthError
 from ..network import ThresholdNetwork
-from ..truthtable import TruthTable, all_input_rows
+from ..truthtable import Seed, TruthTable, all_input_rows, rng_from
 
 EXHAUSTIVE_FANIN = 20
 """Nodes with at most this many inputs are enumerated on all their input patterns."""
+MARGIN_FANIN = 40
+"""Wider nodes are proven threshold gates up to this fan-in by their field's margin
+(:func:`min_abs_field` over 2^20 sums per half at most: about 50 MB)."""
 EXHAUSTIVE_INPUTS = 24
 """Networks with at most this many inputs are verified on every input row."""
+RANDOM_CARE_ROWS = 1 << 16
+"""Random rows a wide node is decided on when neither its margin nor a table decides it."""
 BLOCK = 1 << 12
 """Rows per block when evaluating: the forward pass's per-node gathers then stay in cache
 (about 6× faster than 2^16-row blocks on a 32-wide network) and memory stays bounded."""
@@ -52,11 +58,15 @@ def merged_edges(network: ThresholdNetwork, node: int) -> tuple[np.ndarray, np.n
 
 
 def _subset_sums(w: np.ndarray) -> np.ndarray:
-    """``±1 · w`` summed over all 2^len(w) sign patterns (canonical order, first input MSB)."""
-    return np.where(all_input_rows(len(w)).astype(bool), 1.0, -1.0) @ w
+    """``±1 · w`` summed over all 2^len(w) sign patterns (canonical order, first input MSB),
+    by doubling: 8 bytes per pattern."""
+    sums = np.zeros(1)
+    for x in w[::-1]:
+        sums = np.concatenate([sums - x, sums + x])
+    return sums
 
 
-def _min_abs_field(w: np.ndarray, bias: float) -> float:
+def min_abs_field(w: np.ndarray, bias: float) -> float:
     """``min |Σ ±w_i − bias|`` over all sign patterns, by meeting in the middle: the sums of
     each half are sorted and each left sum is matched with its nearest right partner."""
     half = len(w) // 2
@@ -85,7 +95,7 @@ def by_tail(sources: np.ndarray, w: np.ndarray, bias: float) -> NodeFunction | N
     for t in range(min(len(w), EXHAUSTIVE_FANIN) + 1):
         if _greedy_field(mags[:t], bias) <= tails[t] + eps:
             continue  # some pattern of the t largest leaves a field the rest can flip
-        if _min_abs_field(w[order[:t]], bias) > tails[t] + eps:
+        if min_abs_field(w[order[:t]], bias) > tails[t] + eps:
             keep = np.sort(order[:t])
             patterns = all_input_rows(t).astype(bool)
             h = np.where(patterns, 1.0, -1.0) @ w[keep] - bias
@@ -150,17 +160,24 @@ def row_blocks(n: int, start: int, stop: int) -> Iterator[tuple[int, np.ndarray]
         yield lo, rows_of(np.arange(lo, min(stop, lo + BLOCK)), n)
 
 
-def care_blocks(network: ThresholdNetwork, table: TruthTable | None) -> Iterator[np.ndarray]:
-    """The rows data-exact nodes are decided on: all rows for small networks, else the table."""
+def care_blocks(
+    network: ThresholdNetwork, table: TruthTable | None, seed: Seed = 0
+) -> Iterator[np.ndarray]:
+    """The rows data-exact nodes are decided on: all rows for small networks, else the table,
+    else :data:`RANDOM_CARE_ROWS` random rows."""
     n = network.n_inputs
     if n <= EXHAUSTIVE_INPUTS:
         return (rows for _, rows in row_blocks(n, 0, 1 << n))
     if table is None:
-        raise BtfsynthError(
-            f"the network has {n} > {EXHAUSTIVE_INPUTS} inputs and nodes of fan-in above "
-            f"{EXHAUSTIVE_FANIN} whose small weights matter: give the truth table (care set)"
-        )
+        return random_blocks(n, RANDOM_CARE_ROWS, seed)
     return (table.inputs[lo : lo + BLOCK] for lo in range(0, table.n_rows, BLOCK))
+
+
+def random_blocks(n: int, rows: int, seed: Seed) -> Iterator[np.ndarray]:
+    """``rows`` uniformly random input rows over ``n`` inputs, in blocks of :data:`BLOCK`."""
+    rng = rng_from(seed)
+    for lo in range(0, rows, BLOCK):
+        yield rng.integers(0, 2, size=(min(BLOCK, rows - lo), n), dtype=np.uint8)
 
 
 def observed_functions(

@@ -18,7 +18,15 @@ import numpy as np
 
 from ..netlist import Netlist
 from ..network import ThresholdNetwork
-from ..sim import Program, compile_netlist, differing_rows, evaluate_rows, pair_netlist, verify
+from ..sim import (
+    Program,
+    compile_netlist,
+    differing_rows,
+    equivalent,
+    evaluate_rows,
+    pair_netlist,
+    verify,
+)
 from ..sim.check import bit_string
 from ..threshold_netlist import network_to_netlist
 from ..truthtable import Seed, TruthTable, rng_from
@@ -27,6 +35,8 @@ from .report import CompileMismatch, CompileReport
 
 RANDOM_ROWS = 10**6
 """Extra random rows checked for wider networks."""
+GATES_PROOF_SECONDS = 60.0
+"""Time the SAT proof of a wide network's netlist against its gates may take by default."""
 
 
 def _pair(netlist: Netlist, network: ThresholdNetwork) -> Program:
@@ -127,6 +137,23 @@ def prove(
             raise _counterexample(pair, network, rows[wrong[0]], "on a random row")
         report.random_rows += len(rows)
         report.random_agree += len(rows) - len(wrong)
+
+
+def prove_gates(
+    netlist: Netlist, gates: Netlist, report: CompileReport, seconds: float | None
+) -> None:
+    """Prove ``netlist`` equal to ``gates``, the one-gate-per-node netlist whose every gate is
+    exact on all its input patterns, by SAT sweeping (:func:`btfsynth.sim.equivalent`): with
+    it, the netlist equals the network on every input row. Recorded in ``report.everywhere``."""
+    proof = equivalent(gates, netlist, by_position=True, time_limit=seconds or GATES_PROOF_SECONDS)
+    if proof.status == "different":
+        raise CompileMismatch(
+            f"the optimised netlist differs from the network's gates on input "
+            f"{proof.counterexample}",
+            np.array([int(c) for c in proof.counterexample], dtype=np.uint8),
+        )
+    if proof.status == "equivalent":
+        report.everywhere = f"{proof.method}, {proof.seconds:.1f} s"
 
 
 def table_accuracy(netlist: Netlist, table: TruthTable) -> float:

@@ -48,6 +48,10 @@ class CompileReport:
     """Bitwise accuracy of the netlist on the table's cared output bits, when a table is given."""
     optimized: tuple[str, int, int] | None = None
     """The optimiser's effort and the AND2 counts before and after it, when it ran."""
+    everywhere: str | None = None
+    """How a netlist of more than 24 inputs was proven equal to the network on every input
+    (every node exact on all its input patterns, the netlist proven equal to those gates), or
+    None when it was not."""
     dont_cares: int = 0
     """Output bits of the 2^n rows the optimiser was free to change (the table's don't-cares);
     the proof skips them."""
@@ -95,10 +99,21 @@ class CompileReport:
             )
         elif self.exhaustive:
             out.append(f"verified:   equal to the network on all {self.checked_rows} input rows")
-        else:
+        elif self.everywhere:
             out.append(
-                f"verified:   equal to the network on {self.checked_rows} care-set rows; "
-                f"{self.random_agree} of {self.random_rows} random rows agree"
+                f"verified:   equal to the network on every input: each node's gate is exact "
+                f"on all its input patterns, and the netlist is proven equal to those gates "
+                f"({self.everywhere}); {self.random_agree} of {self.random_rows} random rows "
+                "agree"
+            )
+        else:
+            checked = "" if self.data_exact else (
+                "each node's gate is exact on all its input patterns, but the netlist was not "
+                "proven equal to those gates in time; "
+            )  # fmt: skip
+            out.append(
+                f"verified:   {checked}equal to the network on {self.checked_rows} care-set "
+                f"rows; {self.random_agree} of {self.random_rows} random rows agree"
             )
         if self.table_accuracy is not None:
             out.append(f"table:      {100 * self.table_accuracy:.2f} % of cared output bits right")
