@@ -28,6 +28,7 @@ COMMANDS = {
     "verify": ("verify", "verify", "Check a netlist against a truth table."),
     "equiv": ("verify", "equiv", "Prove two netlists equivalent or find a counterexample."),
     "eval": ("verify", "eval_", "Evaluate a netlist on input rows."),
+    "plot": ("plot", "plot", "Plot a learner result's learning curves (SVG, PNG, PDF)."),
 }
 
 

@@ -134,7 +134,31 @@ class Run:
             "min_gap": last.min_gap if last else None,
             "train_accuracy": last.train_accuracy if last else None,
             "stopped": self.stopped,
+            "history": curves(self.history),
         }
+
+
+CURVES = ("iteration", "gap", "min_gap", "train_accuracy", "test_accuracy")
+"""The checkpoint columns a run's summary keeps, for learning-curve plots."""
+CURVE_POINTS = 200
+"""Checkpoints a summary keeps at most (geometric spacing gives about 60 per 10^6 iterations;
+longer histories are thinned evenly, keeping the last)."""
+
+
+def curves(history: list[Checkpoint]) -> dict[str, list]:
+    """The columns of :data:`CURVES` over (at most :data:`CURVE_POINTS` of) ``history``, to 6
+    significant digits; values not known (inf, nan, no test set) are None."""
+    keep = history
+    if len(history) > CURVE_POINTS:
+        picks = np.unique(np.linspace(0, len(history) - 1, CURVE_POINTS).round().astype(int))
+        keep = [history[i] for i in picks]
+
+    def short(x):
+        if x is None or not np.isfinite(x):
+            return None
+        return x if isinstance(x, int) else float(f"{x:.6g}")
+
+    return {name: [short(getattr(c, name)) for c in keep] for name in CURVES}
 
 
 def state_bytes(n_nodes: int, n_edges: int, n_items: int, restarts: int = 1) -> int:
