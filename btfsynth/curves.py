@@ -50,6 +50,11 @@ def plot_curves(result: LearnResult, path: str | os.PathLike) -> None:
     fmt = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
     if fmt not in FORMATS:
         raise BtfsynthError(f"{path}: plots are written as {', '.join(FORMATS)}, not {fmt!r}")
+    write_bytes(path, curves_image(result, fmt))
+
+
+def curves_image(result: LearnResult, fmt: str = "svg") -> bytes:
+    """The learning curves of ``result`` as an image file's bytes (``fmt`` of :data:`FORMATS`)."""
     try:
         import matplotlib
 
@@ -91,7 +96,7 @@ def plot_curves(result: LearnResult, path: str | os.PathLike) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     plt.close(fig)
-    write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _points(curves: dict[str, list], column: str) -> tuple[list, list]:

@@ -47,8 +47,8 @@ def load_source(path: str) -> Netlist:
     return compile_network(circuit).netlist
 
 
-def render(dot_text: str, fmt: str, path: str) -> None:
-    """Render DOT text to SVG or PNG with graphviz, writing ``path`` atomically."""
+def rendered(dot_text: str, fmt: str) -> bytes:
+    """DOT text rendered to SVG or PNG by graphviz's ``dot``."""
     program = shutil.which("dot")
     if program is None:
         raise BtfsynthError(INSTALL_DOT.format(fmt=fmt.upper()))
@@ -56,7 +56,12 @@ def render(dot_text: str, fmt: str, path: str) -> None:
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
         raise BtfsynthError(f"graphviz dot failed: {message[0] if message else done.returncode}")
-    write_bytes(path, done.stdout)
+    return done.stdout
+
+
+def render(dot_text: str, fmt: str, path: str) -> None:
+    """Render DOT text to SVG or PNG with graphviz, writing ``path`` atomically."""
+    write_bytes(path, rendered(dot_text, fmt))
 
 
 def write(netlist: Netlist, fmt: str, output: str, name: str, testbench: str | None,

@@ -29,6 +29,7 @@ COMMANDS = {
     "equiv": ("verify", "equiv", "Prove two netlists equivalent or find a counterexample."),
     "eval": ("verify", "eval_", "Evaluate a netlist on input rows."),
     "plot": ("plot", "plot", "Plot a learner result's learning curves (SVG, PNG, PDF)."),
+    "report": ("report", "report", "Write a learner result as one self-contained HTML page."),
 }
 
 
