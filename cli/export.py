@@ -12,12 +12,12 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
-import subprocess
 
 import click
 
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters import EXPORT_FORMATS, is_table_file
+from btfsynth.exporters.dot import INSTALL_DOT, rendered
 from btfsynth.exporters.sources import read_circuit, read_table_or_task
 from btfsynth.files import check_output, write_bytes
 from btfsynth.netlist import Netlist
@@ -26,10 +26,6 @@ from btfsynth.truthtable import TruthTable
 FORMATS = ("verilog", "blif", "dot", "aiger", "json", "svg", "png")
 MODULES = {"json": "netjson"}
 """The --format names that are not the name of their module in btfsynth.exporters."""
-INSTALL_DOT = (
-    "rendering {fmt} needs graphviz's 'dot' program, which is not installed: install graphviz "
-    "(apt-get install graphviz, brew install graphviz, conda install graphviz) or use --format dot"
-)
 
 
 def load_source(path: str) -> Netlist:
@@ -45,18 +41,6 @@ def load_source(path: str) -> Netlist:
             "installation lacks; compile it elsewhere with 'btfsynth compile'"
         ) from None
     return compile_network(circuit).netlist
-
-
-def rendered(dot_text: str, fmt: str) -> bytes:
-    """DOT text rendered to SVG or PNG by graphviz's ``dot``."""
-    program = shutil.which("dot")
-    if program is None:
-        raise BtfsynthError(INSTALL_DOT.format(fmt=fmt.upper()))
-    done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode(), capture_output=True)
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise BtfsynthError(f"graphviz dot failed: {message[0] if message else done.returncode}")
-    return done.stdout
 
 
 def render(dot_text: str, fmt: str, path: str) -> None:

@@ -30,6 +30,7 @@ COMMANDS = {
     "eval": ("verify", "eval_", "Evaluate a netlist on input rows."),
     "plot": ("plot", "plot", "Plot a learner result's learning curves (SVG, PNG, PDF)."),
     "report": ("report", "report", "Write a learner result as one self-contained HTML page."),
+    "sweep": ("sweep", "sweep", "Run the learner over a grid of settings and seeds (JSON lines)."),
 }
 
 

@@ -15,7 +15,7 @@ import click
 
 from btfsynth.compile import compile_network
 from btfsynth.errors import BtfsynthError
-from btfsynth.exporters.dot import format_dot
+from btfsynth.exporters.dot import format_dot, rendered
 from btfsynth.exporters.model import read_result
 from btfsynth.exporters.sources import read_table_or_task
 from btfsynth.files import check_output, write_text
@@ -24,7 +24,6 @@ from btfsynth.report import Page, html_page
 from btfsynth.sim import verify
 
 from .compare import TABLE_INPUTS, comparison
-from .export import rendered
 from .options import given, task_options
 
 MAX_DRAWN_GATES = 2_000

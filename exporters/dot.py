@@ -8,7 +8,10 @@ a hollow dot at the head. ``dot -Tsvg`` renders the result (see ``btfsynth expor
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
+from btfsynth.errors import BtfsynthError
 from btfsynth.files import write_text
 from btfsynth.netlist import Gate, Kind, Netlist
 
@@ -80,3 +83,21 @@ def format_dot(netlist: Netlist, source: str | None = None) -> str:
 def write_netlist(netlist: Netlist, path: str | os.PathLike, source: str | None = None) -> None:
     """Write ``netlist`` as a DOT file (atomically)."""
     write_text(path, format_dot(netlist, source))
+
+
+INSTALL_DOT = (
+    "rendering {fmt} needs graphviz's 'dot' program, which is not installed: install graphviz "
+    "(apt-get install graphviz, brew install graphviz, conda install graphviz) or use --format dot"
+)
+
+
+def rendered(dot_text: str, fmt: str) -> bytes:
+    """DOT text rendered to SVG or PNG by graphviz's ``dot``."""
+    program = shutil.which("dot")
+    if program is None:
+        raise BtfsynthError(INSTALL_DOT.format(fmt=fmt.upper()))
+    done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode(), capture_output=True)
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise BtfsynthError(f"graphviz dot failed: {message[0] if message else done.returncode}")
+    return done.stdout
