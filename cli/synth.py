@@ -60,8 +60,20 @@ from btfsynth.synth.search import NoCircuit
               help="Train on the first N rows of TABLE and test on the rest.")  # fmt: skip
 @click.option("--hidden", default=None,
               help="Fix the network: hidden widths such as 8,8 (all outputs jointly).")  # fmt: skip
+@click.option("--widths", default=None,
+              help="Fix the network by all its widths, such as 4-4-4-4 (as learn).")  # fmt: skip
 @click.option("--sigma", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Fix σ for every network tried.")  # fmt: skip
+@click.option("--beta", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Fix β for every network tried (default 0.2).")  # fmt: skip
+@click.option("--gamma", type=click.FloatRange(min=0), default=None,
+              help="Fix γ for every network tried (default: from its iterations).")  # fmt: skip
+@click.option("--max-iter", type=click.IntRange(min=1), default=None,
+              help="Fix the iterations per run of every network tried.")  # fmt: skip
+@click.option("--gap-stop", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Fix the gap criterion of every network tried.")  # fmt: skip
+@click.option("--restarts", type=click.IntRange(min=1), default=None,
+              help="Fix the restarts per network tried (default: as time allows).")  # fmt: skip
 @click.option("--max-ands", type=click.IntRange(min=0), default=None, help=MAX_ANDS_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @task_options()
@@ -75,7 +87,13 @@ def synth(
     test_file: str | None,
     n_train: int | None,
     hidden: str | None,
+    widths: str | None,
     sigma: float | None,
+    beta: float | None,
+    gamma: float | None,
+    max_iter: int | None,
+    gap_stop: float | None,
+    restarts: int | None,
     max_ands: int | None,
     quiet: bool,
     task_options: dict,
@@ -94,14 +112,19 @@ def synth(
         if n_train >= rows.n_rows:
             raise BtfsynthError(f"--train {n_train}: TABLE has {rows.n_rows} rows")
         rows, test = rows.split(n_train)
-    widths = None if hidden is None else _widths(hidden)
+    if hidden is not None and widths is not None:
+        raise BtfsynthError("give --hidden or --widths, not both")
+    layers = None if hidden is None else _widths(hidden)
+    if widths is not None:
+        layers = _full_widths(widths, rows)
     display = None if quiet else SynthDisplay.on(sys.stderr)
     if jit.is_cold():
         click.echo(jit.notice(), err=True)
     try:
         result = run_synth(rows, budget=budget, jobs=jobs, seed=seed, mode=mode, test=test,
-                           hidden=widths, sigma=sigma, max_ands=max_ands,
-                           progress=display)  # fmt: skip
+                           hidden=layers, sigma=sigma, beta=beta, gamma=gamma,
+                           max_iter=max_iter, gap_stop=gap_stop, restarts=restarts,
+                           max_ands=max_ands, progress=display)  # fmt: skip
     except NoCircuit as exc:
         click.echo(f"{exc}: nothing written", err=True)
         raise SystemExit(1) from None
@@ -125,3 +148,14 @@ def _widths(text: str) -> tuple[int, ...]:
     if not widths or min(widths) < 1:
         raise BtfsynthError(f"--hidden {text!r}: every layer needs a node")
     return widths
+
+
+def _full_widths(text: str, rows) -> tuple[int, ...]:
+    """The hidden widths of ``--widths IN-H...-OUT``, whose ends must match the table."""
+    every = _widths(text)
+    if len(every) < 3 or (every[0], every[-1]) != (rows.n_inputs, rows.n_outputs):
+        raise BtfsynthError(
+            f"--widths {text!r}: give {rows.n_inputs}-…-{rows.n_outputs} (inputs, hidden layers, "
+            "outputs of the table)"
+        )
+    return every[1:-1]

@@ -84,6 +84,21 @@ def test_hidden_and_sigma_override_the_search():
     assert [t.label for t in result.tried] == ["4-4-4-4 σ3"]
     result = synth(and_xor(), budget=WORK, sigma=5.0)
     assert all(t.label.endswith("σ5") for t in result.tried)
+    result = synth(multiplier(2).table, budget=WORK, hidden=(4, 4), max_iter=50, restarts=2,
+                   beta=0.3, gamma=0.01)  # fmt: skip
+    assert [t.iterations for t in result.tried] == [100] and result.attempts
+
+
+def test_every_learn_flag_overrides_the_search_from_the_command(tmp_path):
+    out = tmp_path / "m.v"
+    args = ["synth", "mult:2", "-o", str(out), "--budget", "1e5it", "--widths", "4-4-4-4",
+            "--sigma", "3", "--beta", "0.2", "--gamma", "1e-3", "--max-iter", "3000",
+            "--gap-stop", "0.01", "--restarts", "2", "-q"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "4-4-4-4 σ3" in result.output and out.exists()
+    result = CliRunner().invoke(main, [*args[:6], "--widths", "3-4-4", "-q"])
+    assert result.exit_code == 2 and "give 4-…-4" in result.output
 
 
 def test_max_ands_leaves_out_bigger_circuits():

@@ -55,6 +55,7 @@ def train(
         data,
         candidate.widths(table.n_inputs),
         sigma=candidate.sigma,
+        beta=candidate.beta,
         gamma=candidate.gamma,
         max_iter=candidate.max_iter,
         gap_stop=candidate.gap_stop,

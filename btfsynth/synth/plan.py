@@ -33,6 +33,7 @@ class Candidate:
     gap_stop: float
     restarts: int = 1_000
     """Restarts at most (a time budget usually ends them first)."""
+    beta: float = 0.2
 
     def widths(self, n_inputs: int) -> list[int]:
         return [n_inputs, *self.hidden, len(self.outputs)]

@@ -68,7 +68,8 @@ class _Search:
     clock: Clock
     seed: int
     jobs: int
-    sigma: float | None
+    overrides: dict
+    """The learner settings the user fixed (Candidate fields): they replace the plan's."""
     progress: Callable | None
     tried: list[Tried] = field(default_factory=list)
     attempts: list[Attempt] = field(default_factory=list)
@@ -90,8 +91,7 @@ class _Search:
         if self.stopped or self.clock.spent():
             self.stopped = self.stopped or "budget"
             return None
-        if self.sigma is not None:
-            candidate = replace(candidate, sigma=self.sigma)
+        candidate = replace(candidate, **self.overrides)
         grant = self.clock.grant(share, candidate.max_iter, candidate.restarts)
         if grant is None:
             self.stopped = "budget"
@@ -143,6 +143,11 @@ def synth(
     test: TruthTable | None = None,
     hidden: tuple[int, ...] | None = None,
     sigma: float | None = None,
+    beta: float | None = None,
+    gamma: float | None = None,
+    max_iter: int | None = None,
+    gap_stop: float | None = None,
+    restarts: int | None = None,
     max_ands: int | None = None,
     progress: Callable | None = None,
 ) -> SynthResult:
@@ -150,8 +155,10 @@ def synth(
     wall time; an iteration budget makes the seed determine the result on any machine).
 
     ``mode`` forces "exact" or "generalise" (see :func:`~btfsynth.synth.plan.choose_mode`);
-    ``test`` rows are scored, never trained on; ``hidden`` and ``sigma`` fix the network (the
-    outputs are then learned jointly through it) or σ, as ``learn``'s flags do; ``max_ands``
+    ``test`` rows are scored, never trained on; ``hidden`` fixes the network (the outputs are
+    then learned jointly through it), and ``sigma``, ``beta``, ``gamma``, ``max_iter``,
+    ``gap_stop`` and ``restarts`` fix those settings of every network tried (σ fixed: one node
+    per output is tried once, not with rising σ), as ``learn``'s flags do; ``max_ands``
     leaves out every circuit above it. ``progress`` receives a line of text when a network is
     tried, each :class:`Tried` and :class:`Attempt`, and the learner's progress. Ctrl-C ends
     the search with the best circuit found so far.
@@ -170,7 +177,10 @@ def synth(
         fit, valid = table.split(1 - VALIDATION, seed)
     _warm_up()
     clock = Clock(budget, hold=POLISH if exact else 0.0 if valid is None else REFIT)
-    s = _Search(table, fit, valid, test, exact, clock, seed, jobs, sigma, progress)
+    given = {"sigma": sigma, "beta": beta, "gamma": gamma, "max_iter": max_iter,
+             "gap_stop": gap_stop, "restarts": restarts}  # fmt: skip
+    overrides = {k: v for k, v in given.items() if v is not None}
+    s = _Search(table, fit, valid, test, exact, clock, seed, jobs, overrides, progress)
     try:
         for kind in KINDS[1:]:
             _baseline(s, kind, fit)
@@ -243,7 +253,7 @@ def _single_nodes(s: _Search) -> tuple[list[Part], list[int]]:
     for k in range(s.fit.n_outputs):
         ladder = single_nodes(s.fit, k)
         found = None
-        for candidate in ladder[:1] if s.sigma is not None else ladder:
+        for candidate in ladder[:1] if "sigma" in s.overrides else ladder:
             result = s.learn(candidate, SINGLE_SHARE)
             if result is None:
                 break
