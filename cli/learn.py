@@ -65,6 +65,12 @@ def _rrr_option(flag: str, kind: type, text: str) -> Callable:
 @_rrr_option("--gap-stop", float, "Stop when the minimum gap falls below this.")
 @click.option("--restarts", type=int, default=1, show_default=True, help="Independent runs.")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Runs in parallel.")
+@click.option(
+    "--cluster",
+    default=None,
+    help="Run the restarts on Dask instead: tcp://HOST:PORT (a running scheduler) or local:N "
+    "(N local workers); the same result as --jobs (pip install 'btfsynth[cluster]').",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the first run.")
 @click.option(
     "--train",
@@ -106,6 +112,7 @@ def learn(
     gap_stop,
     restarts,
     jobs,
+    cluster,
     seed,
     n_train,
     all_restarts,
@@ -158,6 +165,7 @@ def learn(
             seed=seed,
             test=test,
             progress=display,
+            cluster=cluster,
             stop_at_first=not all_restarts,
             stop_when_exact=stop_when_exact,
             seconds=None if budget is None else budget.seconds,

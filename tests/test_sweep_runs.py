@@ -181,3 +181,25 @@ def test_a_dask_worker_killed_mid_sweep_loses_no_run(spec):
     got, done = _kill_a_worker_after_the_first_run(kill)
     DaskCluster(read_items, "local:2").run(jobs, done)
     assert sorted((r["sigma"], r["seed"]) for r in got) == sorted((j.sigma, j.seed) for j in jobs)
+
+
+def test_learn_restarts_on_a_dask_cluster_give_the_local_answer():
+    pytest.importorskip("distributed", reason="needs btfsynth[cluster]")
+    from btfsynth.rrr import learn
+    from btfsynth.tasks import multiplier
+
+    table = multiplier(2).table
+    local = learn(table, [4, 4, 4, 4], restarts=6, seed=1, jobs=2)
+    dask = learn(table, [4, 4, 4, 4], restarts=6, seed=1, cluster="local:2")
+    assert (dask.seed, dask.solved, dask.iterations) == (local.seed, local.solved, local.iterations)
+    assert (dask.network.weights == local.network.weights).all()
+    reported = [r for r in dask.runs if r["seed"] <= dask.seed]
+    assert [r["seed"] for r in reported] == list(range(1, dask.seed + 1))  # every lower seed ran
+    assert dask.params["cluster"] == "local:2"
+
+
+def test_a_bad_cluster_address_is_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["learn", "mult:2", "--restarts", "2", "--cluster", "udp:x",
+                                       "-o", str(tmp_path / "r.json")])  # fmt: skip
+    assert result.exit_code == 2 and "--cluster takes tcp://HOST:PORT" in result.output
+    assert not (tmp_path / "r.json").exists()

@@ -212,6 +212,7 @@ def learn(
     stop_at_first: bool = True,
     stop_when_exact: bool = False,
     seconds: float | None = None,
+    cluster: str | None = None,
 ) -> LearnResult:
     """Learn a threshold network for ``data`` with RRR (docs/method.md).
 
@@ -227,7 +228,8 @@ def learn(
     search with the best weights so far (``interrupted`` set); so does the end of ``seconds``
     of search (``out_of_time`` set: the result then depends on the machine's speed). A problem
     that would not fit in memory, or more jobs than the machine can use, is refused before any
-    work.
+    work. ``cluster`` (``tcp://HOST:PORT`` or ``local:N``) runs the restarts on Dask instead of
+    ``jobs`` local workers, with the same result (:mod:`btfsynth.rrr.cluster`).
 
     >>> from btfsynth.tasks import multiplier
     >>> result = learn(multiplier(2).table, [4, 4, 4, 4], seed=12)
@@ -260,9 +262,12 @@ def learn(
     start = time.perf_counter()
     if seconds is not None and not 0 < seconds < math.inf:
         raise BtfsynthError(f"seconds must be positive and finite, not {seconds}")
-    search = search_restarts(
-        net, train, params, seeds, jobs, stop_at_first, test_set, progress, seconds=seconds
-    )
+    if cluster is not None:
+        from ..cluster import check_address
+
+        check_address(cluster)
+    search = search_restarts(net, train, params, seeds, jobs, stop_at_first, test_set, progress,
+                             seconds=seconds, cluster=cluster)  # fmt: skip
     seconds = time.perf_counter() - start
     best = search.best
     if best is None:
@@ -299,6 +304,7 @@ def learn(
             "jobs": jobs,
             "seed": seed,
             "stop_at_first": stop_at_first,
+            **({"cluster": cluster} if cluster else {}),
         },
         history=[_finite(asdict(c)) for c in best.history],
         runs=[_finite(summary) for summary in search.summaries],

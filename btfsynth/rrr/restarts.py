@@ -203,17 +203,23 @@ def search_restarts(
     progress: Callable[[Progress], None] | None = None,
     keep_runs: bool = False,
     seconds: float | None = None,
+    cluster: str | None = None,
 ) -> Search:
     """Run the restarts of the seeds (in batches of solve.Batch, in worker processes when
     jobs > 1) and return the best run and a summary of every run. Only the best run is kept unless
     ``keep_runs``, so that many restarts need little memory. ``progress`` sees every block of
     iterations of every run, from this process or from the workers. After ``seconds`` every run
-    stops at its next block, keeping its best weights (``stopped`` "budget")."""
+    stops at its next block, keeping its best weights (``stopped`` "budget"). ``cluster``
+    (a Dask address, see :mod:`btfsynth.cluster`) runs the restarts there instead."""
     tracker = Tracker(seeds, params, stop_at_first, progress, keep_runs)
     if seconds is not None:
         tracker.deadline = time.monotonic() + seconds
     with stop_on_signals(tracker):
-        if jobs <= 1 or len(seeds) <= 1:
+        if cluster is not None:
+            from .cluster import run_cluster
+
+            run_cluster(tracker, network, data, params, test, cluster)
+        elif jobs <= 1 or len(seeds) <= 1:
             _serial(tracker, network, data, params, test)
         else:
             from .workers import run_parallel  # imported here: workers import this module

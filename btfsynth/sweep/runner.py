@@ -24,13 +24,13 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from ..cluster import check_address, dask_client, worker_count
 from ..errors import BtfsynthError
 from .jobs import run_job
 from .spec import Job
 
 IN_FLIGHT = 2
 """Runs handed to each worker at a time: one running, one waiting."""
-INSTALL = "--cluster needs dask: pip install 'btfsynth[cluster]'"
 
 Done = Callable[[Job, dict], None]
 
@@ -98,44 +98,15 @@ class DaskCluster:
     """A Dask scheduler (``tcp://HOST:PORT``) or a local cluster of N workers (``local:N``)."""
 
     def __init__(self, load: Callable, address: str):
-        self.load = load
-        if address.startswith("local:"):
-            count = address.partition(":")[2]
-            if not count.isdigit() or int(count) < 1:
-                raise BtfsynthError(f"--cluster local:N needs a number of workers, not {address!r}")
-        elif not address.startswith(("tcp://", "tls://")):
-            raise BtfsynthError(
-                f"--cluster takes tcp://HOST:PORT (a running scheduler) or local:N, not {address!r}"
-            )
-        self.address = address
-
-    def client(self):
-        """A connected ``distributed.Client`` (and the local cluster it owns, if any)."""
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError as exc:
-            raise BtfsynthError(INSTALL) from exc
-        if self.address.startswith("local:"):
-            workers = int(self.address.partition(":")[2])
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)  # fmt: skip
-            return Client(cluster), cluster
-        try:
-            return Client(self.address, timeout=30), None
-        except OSError as exc:
-            raise BtfsynthError(
-                f"cannot reach the Dask scheduler at {self.address}: {exc}"
-            ) from None
+        check_address(address)
+        self.load, self.address = load, address
 
     def run(self, jobs: list[Job], done: Done) -> None:
         """Run ``jobs`` on the cluster, calling ``done(job, line)`` as each finishes."""
-        from distributed import as_completed
+        with dask_client(self.address) as client:
+            from distributed import as_completed
 
-        client, cluster = self.client()
-        try:
-            workers = max(1, len(client.scheduler_info()["workers"]))
-            left = list(reversed(jobs))
-            running: dict = {}
+            left, running, stream = list(reversed(jobs)), {}, as_completed()
 
             def submit() -> None:
                 job = left.pop()
@@ -143,14 +114,9 @@ class DaskCluster:
                 running[future.key] = job
                 stream.add(future)
 
-            stream = as_completed()
-            while left and len(running) < IN_FLIGHT * workers:
+            while left and len(running) < IN_FLIGHT * worker_count(client):
                 submit()
             for future in stream:
                 done(running.pop(future.key), future.result())
                 if left:
                     submit()
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
