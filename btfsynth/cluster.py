@@ -3,7 +3,8 @@
 ``tcp://HOST:PORT`` (or ``tls://``) connects to a running scheduler; ``local:N`` starts a
 ``LocalCluster`` of N single-threaded worker processes on this machine, closed with the client.
 ``dask[distributed]`` is the optional extra ``btfsynth[cluster]``. Used by ``sweep``
-(:mod:`btfsynth.sweep.runner`) and ``learn --restarts`` (:mod:`btfsynth.rrr.cluster`).
+(:mod:`btfsynth.sweep.runner`), ``learn --restarts`` (:mod:`btfsynth.rrr.cluster`) and
+``synth``, which starts a local cluster once for all the networks it learns.
 """
 
 from __future__ import annotations
@@ -29,31 +30,44 @@ def check_address(address: str) -> None:
 
 
 @contextlib.contextmanager
+def scheduler(address: str) -> Iterator[str]:
+    """The scheduler address of ``address``: itself, or for ``local:N`` that of a
+    ``LocalCluster`` started here and closed on leaving (a search that learns many networks
+    starts its local cluster once)."""
+    check_address(address)
+    if not address.startswith("local:"):
+        yield address
+        return
+    try:
+        from distributed import LocalCluster
+    except ImportError as exc:
+        raise BtfsynthError(INSTALL) from exc
+    workers = int(address.partition(":")[2])
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None)  # fmt: skip
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+@contextlib.contextmanager
 def dask_client(address: str) -> Iterator:
     """A connected ``distributed.Client`` for ``address``, closed (with its local cluster, if
     it started one) on leaving."""
-    check_address(address)
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError as exc:
         raise BtfsynthError(INSTALL) from exc
-    cluster = None
-    if address.startswith("local:"):
-        workers = int(address.partition(":")[2])
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)  # fmt: skip
-        client = Client(cluster)
-    else:
+    with scheduler(address) as where:
         try:
-            client = Client(address, timeout=30)
+            client = Client(where, timeout=30)
         except OSError as exc:
-            raise BtfsynthError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    try:
-        yield client
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+            raise BtfsynthError(f"cannot reach the Dask scheduler at {where}: {exc}") from None
+        try:
+            yield client
+        finally:
+            client.close()
 
 
 def worker_count(client) -> int:

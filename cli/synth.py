@@ -47,6 +47,8 @@ from btfsynth.synth.search import NoCircuit
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Restarts of a network run in this many processes.")  # fmt: skip
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--cluster", default=None,
+              help="Run the learner's restarts on Dask: tcp://HOST:PORT or local:N.")  # fmt: skip
 @click.option(
     "--mode",
     type=click.Choice(MODES),
@@ -83,6 +85,7 @@ def synth(
     budget: Budget,
     jobs: int,
     seed: int,
+    cluster: str | None,
     mode: str | None,
     test_file: str | None,
     n_train: int | None,
@@ -124,7 +127,7 @@ def synth(
         result = run_synth(rows, budget=budget, jobs=jobs, seed=seed, mode=mode, test=test,
                            hidden=layers, sigma=sigma, beta=beta, gamma=gamma,
                            max_iter=max_iter, gap_stop=gap_stop, restarts=restarts,
-                           max_ands=max_ands, progress=display)  # fmt: skip
+                           max_ands=max_ands, progress=display, cluster=cluster)  # fmt: skip
     except NoCircuit as exc:
         click.echo(f"{exc}: nothing written", err=True)
         raise SystemExit(1) from None

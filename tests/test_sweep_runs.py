@@ -203,3 +203,19 @@ def test_a_bad_cluster_address_is_one_line(tmp_path):
                                        "-o", str(tmp_path / "r.json")])  # fmt: skip
     assert result.exit_code == 2 and "--cluster takes tcp://HOST:PORT" in result.output
     assert not (tmp_path / "r.json").exists()
+
+
+def test_synth_on_a_dask_cluster_gives_the_local_circuit():
+    pytest.importorskip("distributed", reason="needs btfsynth[cluster]")
+    from btfsynth.budget import Budget
+    from btfsynth.passes import and2_count
+    from btfsynth.synth import synth
+    from btfsynth.tasks import multiplier
+
+    work = Budget(iterations=60_000)
+    local = synth(multiplier(2).table, budget=work, hidden=(4, 4), jobs=2)
+    dask = synth(multiplier(2).table, budget=work, hidden=(4, 4), cluster="local:2")
+    assert [(t.label, t.iterations) for t in dask.tried] == [
+        (t.label, t.iterations) for t in local.tried
+    ]
+    assert and2_count(dask.netlist) == and2_count(local.netlist)

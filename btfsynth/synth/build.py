@@ -47,8 +47,10 @@ def train(
     jobs: int,
     exact: bool,
     progress: Callable | None,
+    cluster: str | None = None,
 ) -> tuple[LearnResult, Tried]:
-    """Learn ``candidate`` on the rows of ``table``, within ``grant``; charge the clock."""
+    """Learn ``candidate`` on the rows of ``table``, within ``grant``; charge the clock. A
+    candidate of many restarts runs them on ``jobs`` workers, or on the Dask ``cluster``."""
     data = table.select_outputs(candidate.outputs)
     start = time.monotonic()
     result = learn(
@@ -61,6 +63,7 @@ def train(
         gap_stop=candidate.gap_stop,
         restarts=grant.restarts,
         jobs=jobs if candidate.restarts > SMALL_RESTARTS else 1,
+        cluster=cluster if candidate.restarts > SMALL_RESTARTS else None,
         seed=seed,
         seconds=grant.seconds,
         stop_when_exact=exact,

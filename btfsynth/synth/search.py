@@ -14,10 +14,12 @@ again on all of them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..budget import Budget
+from ..cluster import scheduler
 from ..errors import BtfsynthError
 from ..passes import and2_count
 from ..rrr import OutOfTime
@@ -71,6 +73,8 @@ class _Search:
     overrides: dict
     """The learner settings the user fixed (Candidate fields): they replace the plan's."""
     progress: Callable | None
+    cluster: str | None = None
+    """A Dask scheduler's address the learner runs its restarts on (None: local workers)."""
     tried: list[Tried] = field(default_factory=list)
     attempts: list[Attempt] = field(default_factory=list)
     parts: dict[int, list[Part]] = field(default_factory=dict)
@@ -99,9 +103,8 @@ class _Search:
         table = self.fit if table is None else table
         self.say(f"trying {candidate.label(table)}")
         try:
-            result, tried = train(
-                table, candidate, grant, self.clock, self.seed, self.jobs, self.exact, self.say
-            )
+            result, tried = train(table, candidate, grant, self.clock, self.seed, self.jobs,
+                                  self.exact, self.say, self.cluster)  # fmt: skip
         except OutOfTime:
             self.stopped = "budget"
             return None
@@ -150,6 +153,7 @@ def synth(
     restarts: int | None = None,
     max_ands: int | None = None,
     progress: Callable | None = None,
+    cluster: str | None = None,
 ) -> SynthResult:
     """The best circuit for ``table`` that the search finds within ``budget`` (default 60 s of
     wall time; an iteration budget makes the seed determine the result on any machine).
@@ -159,7 +163,9 @@ def synth(
     then learned jointly through it), and ``sigma``, ``beta``, ``gamma``, ``max_iter``,
     ``gap_stop`` and ``restarts`` fix those settings of every network tried (σ fixed: one node
     per output is tried once, not with rising σ), as ``learn``'s flags do; ``max_ands``
-    leaves out every circuit above it. ``progress`` receives a line of text when a network is
+    leaves out every circuit above it. ``cluster`` (``tcp://HOST:PORT`` or ``local:N``, see
+    :mod:`btfsynth.cluster`) runs the learner's restarts on Dask instead of ``jobs`` local
+    workers, with the same result. ``progress`` receives a line of text when a network is
     tried, each :class:`Tried` and :class:`Attempt`, and the learner's progress. Ctrl-C ends
     the search with the best circuit found so far.
     """
@@ -176,36 +182,40 @@ def synth(
     if not exact and table.n_rows >= MIN_VALIDATION_ROWS / VALIDATION:
         fit, valid = table.split(1 - VALIDATION, seed)
     _warm_up()
-    clock = Clock(budget, hold=POLISH if exact else 0.0 if valid is None else REFIT)
-    given = {"sigma": sigma, "beta": beta, "gamma": gamma, "max_iter": max_iter,
-             "gap_stop": gap_stop, "restarts": restarts}  # fmt: skip
-    overrides = {k: v for k, v in given.items() if v is not None}
-    s = _Search(table, fit, valid, test, exact, clock, seed, jobs, overrides, progress)
-    try:
-        for kind in KINDS[1:]:
-            _baseline(s, kind, fit)
-        if hidden is not None:
-            _joint(s, [], [_fixed(s, hidden)])
-        else:
-            singles, rest = _single_nodes(s)
-            small, rest = _small_networks(s, rest)
-            parts = singles + small
-            if not rest:
-                s.circuit(parts)
+    with contextlib.ExitStack() as stack:  # a local cluster starts before the clock does
+        where = None if cluster is None else stack.enter_context(scheduler(cluster))
+        clock = Clock(budget, hold=POLISH if exact else 0.0 if valid is None else REFIT)
+        given = {"sigma": sigma, "beta": beta, "gamma": gamma, "max_iter": max_iter,
+                 "gap_stop": gap_stop, "restarts": restarts}  # fmt: skip
+        overrides = {k: v for k, v in given.items() if v is not None}
+        s = _Search(table, fit, valid, test, exact, clock, seed, jobs, overrides, progress, where)
+        try:
+            for kind in KINDS[1:]:
+                _baseline(s, kind, fit)
+            if hidden is not None:
+                _joint(s, [], [_fixed(s, hidden)])
             else:
-                _joint(s, parts, list(joint_networks(fit, rest, mode)))
-            if exact and parts:  # all outputs through one network may share more logic
-                every = range(table.n_outputs)
-                _joint(s, [], list(joint_networks(fit, every, mode))[:SHARED_TRIES], patient=True)
-        if exact:
-            _polish(s)
-    except KeyboardInterrupt:
-        s.stopped = "interrupted"
-    if s.stopped == "interrupted" and not s.attempts:
-        raise KeyboardInterrupt
-    winner, why = _winner(s, max_ands)
-    if valid is not None:
-        winner = _refit(s, winner)
+                singles, rest = _single_nodes(s)
+                small, rest = _small_networks(s, rest)
+                parts = singles + small
+                if not rest:
+                    s.circuit(parts)
+                else:
+                    _joint(s, parts, list(joint_networks(fit, rest, mode)))
+                if exact and parts:  # all outputs through one network may share more logic
+                    every = range(table.n_outputs)
+                    _joint(
+                        s, [], list(joint_networks(fit, every, mode))[:SHARED_TRIES], patient=True
+                    )
+            if exact:
+                _polish(s)
+        except KeyboardInterrupt:
+            s.stopped = "interrupted"
+        if s.stopped == "interrupted" and not s.attempts:
+            raise KeyboardInterrupt
+        winner, why = _winner(s, max_ands)
+        if valid is not None:
+            winner = _refit(s, winner)
     return SynthResult(
         winner.netlist,
         winner,
