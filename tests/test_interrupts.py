@@ -180,3 +180,16 @@ def test_quiet_draws_no_progress(learn_process):
     code, _, stdout, stderr = learn.finish(STARTUP_SECONDS)
     assert code == 0 and stderr == "", stderr
     assert "solved after 649 iterations" in stdout
+
+
+def test_ctrl_c_on_a_dask_cluster_writes_the_best_so_far(learn_process):
+    pytest.importorskip("distributed", reason="needs btfsynth[cluster]")
+    learn = learn_process(*UNSOLVABLE, "--cluster", "local:2", "--restarts", "4")
+    time.sleep(15)  # the cluster starts and the restarts run
+    os.kill(learn.proc.pid, signal.SIGINT)
+    code, took, stdout, stderr = learn.finish()
+    assert code == 130, stderr
+    assert "Traceback" not in stderr and "interrupted: wrote the best weights so far" in stderr
+    result = read_result(learn.output)
+    assert result.interrupted and result.iterations > 0 and result.history
+    assert result.runs and all(r["stopped"] == "interrupted" for r in result.runs)
