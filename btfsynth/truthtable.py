@@ -355,11 +355,27 @@ class TruthTable:
         return pack_bits(self.care.astype(np.uint8))
 
     # -- comparison --------------------------------------------------------------------------
-    def _canonical(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Inputs, outputs and care with repeated rows merged, in order of first appearance:
+        an output is cared for where any copy cares, with that copy's value."""
         keys = row_keys(self.inputs)
-        _, first = np.unique(keys, return_index=True)
-        outputs = np.where(self.care, self.outputs, 0)[first]
-        return self.inputs[first], outputs, self.care[first]
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        if len(first) == self.n_rows:
+            return self.inputs, np.where(self.care, self.outputs, 0), self.care
+        order = np.argsort(first)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[order] = np.arange(len(first))
+        row = rank[inverse.ravel()]
+        care = np.zeros((len(first), self.n_outputs), dtype=bool)
+        ones = np.zeros_like(care)
+        np.logical_or.at(care, row, self.care)
+        np.logical_or.at(ones, row, self.care & (self.outputs == 1))
+        return self.inputs[first[order]], ones.astype(np.uint8), care
+
+    def _canonical(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        inputs, outputs, care = self.merged()
+        order = np.argsort(row_keys(inputs), kind="stable")
+        return inputs[order], outputs[order], care[order]
 
     def __eq__(self, other: object) -> bool:
         """Same names and the same rows (in any order, duplicates merged) with the same cared

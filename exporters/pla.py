@@ -59,7 +59,6 @@ from btfsynth.files import atomic_write, read_text
 from btfsynth.truthtable import (
     MAX_COMPLETE_INPUTS,
     TruthTable,
-    row_keys,
     row_numbers,
 )
 
@@ -356,23 +355,6 @@ def read_table(path: str | os.PathLike, complete: bool | None = None) -> TruthTa
         return parse_pla(read_text(path), path, complete)
 
 
-def _merged(table: TruthTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inputs, outputs and care with duplicate rows merged, in order of first appearance."""
-    keys = row_keys(table.inputs)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    if len(first) == table.n_rows:
-        return table.inputs, table.outputs, table.care
-    order = np.argsort(first)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[order] = np.arange(len(first))
-    row = rank[inverse.ravel()]
-    care = np.zeros((len(first), table.n_outputs), dtype=bool)
-    ones = np.zeros_like(care)
-    np.logical_or.at(care, row, table.care)
-    np.logical_or.at(ones, row, table.care & (table.outputs == 1))
-    return table.inputs[first[order]], ones.astype(np.uint8), care
-
-
 def _check_names(table: TruthTable) -> None:
     for name in table.input_names + table.output_names:
         if not name or any(ch.isspace() for ch in name) or "#" in name:
@@ -410,7 +392,7 @@ def _pla_chunks(table: TruthTable) -> Iterator[bytes]:
     if _is_canonical(table.inputs):
         inputs, outputs, care, kind = table.inputs, table.outputs, table.care, "fd"
     elif table.is_complete:
-        inputs, outputs, care = _merged(table)
+        inputs, outputs, care = table.merged()
         order = np.argsort(row_numbers(inputs))
         inputs, outputs, care, kind = inputs[order], outputs[order], care[order], "fd"
     else:  # every row as it is, repeats included: they are samples that count as such

@@ -59,7 +59,10 @@ class Job:
 
 def read_spec(path: str | os.PathLike) -> list[Job]:
     """The runs ``path`` names, in file order (grids expanded, seeds last)."""
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: the same parser as a package
+        import tomli as tomllib
 
     text = read_text(path)
     try:
