@@ -14,6 +14,7 @@ import os
 import click
 
 from btfsynth.compile import compile_network
+from btfsynth.curves import curves_image
 from btfsynth.errors import BtfsynthError
 from btfsynth.exporters.dot import format_dot, rendered
 from btfsynth.exporters.model import read_result
@@ -79,8 +80,6 @@ def report(
 
 
 def _curves(learned) -> tuple[str | None, str]:
-    from btfsynth.curves import curves_image
-
     try:
         return curves_image(learned, "svg").decode(), ""
     except BtfsynthError as exc:

@@ -32,7 +32,7 @@ def _gate_report(v: int, fn: NodeFunction, fit: Fit, inexact: str) -> NodeGate:
     if fit.kind is Kind.BUF:
         kind = "not" if fit.inverted[0] else "buf"
     reasons = [inexact] if inexact else []
-    if fit.kind is Kind.THRESHOLD and not len(fn.values):  # from margin_fit
+    if fit.kind is Kind.THRESHOLD and fit.by_margin:
         reasons.append(
             f"fan-in {len(fn.sources)} > {EXHAUSTIVE_FANIN}: its field's margin from 0 proves "
             f"it equal on all 2^{len(fn.sources)} input patterns to the THRESHOLD gate with "
@@ -65,15 +65,15 @@ def _choose(
     """(node, function, gate, why not all-input-exact or "") for every BTF node."""
     functions = {v: node_function(network, v) for v in network.btf_nodes}
     fits = {v: fit_gate(fn) for v, fn in functions.items() if fn is not None}
-    margins = {}
     if table is None and network.n_inputs > EXHAUSTIVE_INPUTS:  # no care set: exact if we can
         for v in [v for v, fn in functions.items() if fn is None]:
             sources, merged, bias = merged_edges(network, v)
             fit = margin_fit(merged, bias)
             if fit is not None:
+                # no patterns: the gate is proven on all 2^k of them without listing any
                 functions[v] = NodeFunction(sources, merged, np.zeros((0, len(sources)), bool),
                                             np.zeros(0, bool))  # fmt: skip
-                fits[v], margins[v] = fit, len(sources)
+                fits[v] = fit
     wide = [v for v, fn in functions.items() if fn is None]
     retry = []
     if reachable and network.n_inputs <= EXHAUSTIVE_INPUTS:

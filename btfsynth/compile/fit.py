@@ -54,6 +54,8 @@ class Fit:
     threshold: int = 0
     cover: tuple[str, ...] = ()
     onset: bool = True
+    by_margin: bool = False
+    """Proven on all input patterns by the field's margin (:func:`margin_fit`), not enumerated."""
 
 
 def _integer_weights(mags: np.ndarray) -> Iterator[np.ndarray]:
@@ -94,7 +96,8 @@ def margin_fit(w: np.ndarray, bias: float) -> Fit | None:
         room = s * half - float(np.abs(ints - s * mags).sum())
         if room > 0.5 + 64 * np.finfo(float).eps * s * (theta + mags.sum()):  # + float fuzz
             low = int(np.floor(s * theta - room)) + 1
-            return _counting(Fit(Kind.THRESHOLD, w < 0, tuple(int(x) for x in ints), low))
+            ints = tuple(int(x) for x in ints)
+            return _counting(Fit(Kind.THRESHOLD, w < 0, ints, low, by_margin=True))
     return None
 
 
@@ -105,10 +108,10 @@ def _counting(fit: Fit) -> Fit:
         return fit
     need = -(-fit.threshold // unit)  # at least this many literals true
     if need <= 0 or need > k:
-        return Fit(Kind.CONST1 if need <= 0 else Kind.CONST0, fit.inverted)
+        return Fit(Kind.CONST1 if need <= 0 else Kind.CONST0, fit.inverted, by_margin=True)
     for kind, count in ((Kind.AND, k), (Kind.OR, 1), (Kind.MAJ, (k + 1) // 2 if k % 2 else 0)):
         if k > 1 and need == count:
-            return Fit(kind, fit.inverted)
+            return Fit(kind, fit.inverted, by_margin=True)
     return fit
 
 

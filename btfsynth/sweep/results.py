@@ -40,10 +40,7 @@ def read_lines(path: str | os.PathLike) -> list[dict]:
 
 def recorded(path: str | os.PathLike) -> set[tuple]:
     """The keys (:meth:`Job.key`) of the runs recorded in ``path``."""
-    fields = Job.__dataclass_fields__
-    return {
-        tuple(sorted((k, v) for k, v in run.items() if k in fields)) for run in read_lines(path)
-    }
+    return {Job.key_of(run) for run in read_lines(path)}
 
 
 class Appender:

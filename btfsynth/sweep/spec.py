@@ -54,7 +54,12 @@ class Job:
 
     def key(self) -> tuple:
         """What makes two runs the same run (a rerun skips it)."""
-        return tuple(sorted(asdict(self).items()))
+        return Job.key_of(asdict(self))
+
+    @staticmethod
+    def key_of(fields: dict) -> tuple:
+        """The key of the run whose fields (and maybe more, such as a result line's) these are."""
+        return tuple(sorted((k, v) for k, v in fields.items() if k in Job.__dataclass_fields__))
 
 
 def read_spec(path: str | os.PathLike) -> list[Job]:
