@@ -147,6 +147,24 @@ def test_a_time_budget_stops_every_run_and_keeps_the_best_weights(jobs):
     assert read_result_back(result).out_of_time
 
 
+def test_compiling_the_kernels_does_not_use_up_a_parallel_budget(monkeypatch):
+    # a cold cache compiles in the parent before the workers start; with a budget shorter
+    # than the compile, no restart would ever start
+    import time
+
+    from btfsynth.rrr import workers
+
+    def slow_warm_up(*args):
+        time.sleep(1.5)
+
+    monkeypatch.setattr(workers.jit, "is_cold", lambda: True)
+    monkeypatch.setattr(workers.jit, "mark_warm", lambda: None)
+    monkeypatch.setattr(workers, "warm_up", slow_warm_up)
+    kw = dict(seed=0, gap_stop=1e-300, max_iter=10**8, restarts=2, jobs=2)
+    result = learn(multiplier(2).table, [4, 4, 4, 4], seconds=1.0, **kw)
+    assert result.out_of_time and result.iterations > 0 and result.history
+
+
 def read_result_back(result: LearnResult) -> LearnResult:
     from btfsynth.exporters.model import _result
 

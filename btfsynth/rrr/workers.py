@@ -286,8 +286,11 @@ def run_parallel(
     every wanted restart has ended or the search is stopped."""
     capacity = min(len(tracker.seeds), batch_size(data.n_items, network.n_edges))
     if jit.is_cold():  # compile once here, rather than in every worker at once
+        start = time.monotonic()
         warm_up(network, data, params)
         jit.mark_warm()
+        if tracker.deadline is not None:  # compiling is not searching: no run would start
+            tracker.deadline += time.monotonic() - start
     pool = Pool(capacity + QUEUED)
     retry: deque[Task] = deque()  # tasks queued on workers that died, to run elsewhere
     next_index = 0

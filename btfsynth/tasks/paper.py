@@ -98,6 +98,18 @@ def automaton_settings(rule: int, cells: int, steps: int) -> PaperSettings | Non
     return _logic(widths[steps], 1e-3, 0.1, 1_000_000)
 
 
+def mnist_jr_settings() -> PaperSettings:
+    """The MNIST-jr classifier of the reference documentation (method.md §6): net 64-10 (the
+    older documentation used 64-64-10), σ 5, γ 1e−3, gap 0.05, 2e5 iterations."""
+    return PaperSettings((64, 10), 5.0, SMALL_BETA, 1e-3, 0.05, 200_000)
+
+
+def image_decoder_settings() -> PaperSettings:
+    """The one-hot generator decoder of ``decode/mnist4.dat`` (method.md §6): 16 generators,
+    net 16-256-256, σ 5, γ 1e−3, gap 0.01 (never reached), 2e4 iterations."""
+    return PaperSettings((16, 256, 256), 5.0, SMALL_BETA, 1e-3, 0.01, 20_000)
+
+
 def decoder_settings(words: int, bits: int) -> PaperSettings:
     """Words from free hypercube codes of ceil(log2 words) bits: widths (code, bits, bits),
     4-16-16 for 16 words of 16 bits, β 0.5, γ 1e−4, gap 0.01, 1e6 iterations."""
