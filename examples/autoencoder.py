@@ -14,7 +14,17 @@ from __future__ import annotations
 import statistics
 
 import click
-from common import Row, Runs, cut, existing, reference_file, report, rrr_options, thousands
+from common import (
+    Row,
+    Runs,
+    cut,
+    existing,
+    reference_file,
+    report,
+    rrr_options,
+    solve_count,
+    thousands,
+)
 
 from btfsynth.exporters.boolearn import read_table
 from btfsynth.tasks import autoencoder
@@ -48,8 +58,7 @@ def main(k: int, restarts: int, data_seed: int, reference_words: bool, **options
     if reference_words:
         table = read_table(existing(reference_file(f"autocode/auto{1 << k}.dat")))
     result = runs.learn(f"autoencoder{k}", table, widths, restarts=restarts, all_restarts=True)
-    solved = sorted(r["iterations"] for r in result.runs if r["solved"])
-    ours = f"**{len(solved)} of {len(result.runs)}** solved within {thousands(runs.max_iter)}"
+    solved, ours = solve_count(result, runs)
     if result.solved:
         net = result.network
         _, y = net.forward(2.0 * table.inputs - 1.0)

@@ -23,7 +23,7 @@ from btfsynth import learn
 from btfsynth.cli.progress import ProgressDisplay
 from btfsynth.dataset import Dataset
 from btfsynth.exporters.model import write_result
-from btfsynth.rrr.learn import LearnResult
+from btfsynth.rrr.learn import LearnResult, as_dataset
 from btfsynth.tasks.paper import PaperSettings
 from btfsynth.truthtable import TruthTable
 
@@ -220,6 +220,14 @@ def cut(result: LearnResult, runs: Runs) -> str:
     return "Ctrl-C" if result.interrupted else ""
 
 
+def solve_count(result: LearnResult, runs: Runs) -> tuple[list[int], str]:
+    """The iterations of the solved restarts (sorted) and the figure '**k of n** solved
+    within X' of a script that runs every restart to its end."""
+    solved = sorted(r["iterations"] for r in result.runs if r["solved"])
+    figure = f"**{len(solved)} of {len(result.runs)}** solved within {thousands(runs.max_iter)}"
+    return solved, figure
+
+
 def percent(fraction: float | None) -> str:
     """0.98765 → '98.77 %'; None (no test set) → '—'."""
     return "—" if fraction is None else f"{100 * fraction:.2f} %"
@@ -244,16 +252,12 @@ def generalisation(
 ) -> Row:
     """Learn the first ``n_train`` items and test on the rest (the paper's protocol for sampled
     tasks): the row gives the test accuracy of the network learned, solved or not."""  # fmt: skip
-    if isinstance(data, TruthTable):
-        train, test = data.split(n_train)
-        n_test = test.n_rows
-    else:
-        train, test = data.take(slice(0, n_train)), data.take(slice(n_train, None))
-        n_test = test.n_items
+    items = as_dataset(data)
+    train, test = items.take(slice(0, n_train)), items.take(slice(n_train, None))
     result = runs.learn(name, train, widths, test=test)
     state = "solved" if result.solved else f"min gap above {runs.gap_stop:g}"
     ours = (
-        f"test **{percent(result.test_accuracy)}** on {n_test} items "
+        f"test **{percent(result.test_accuracy)}** on {test.n_items} items "
         f"(train {percent(result.train_accuracy)}, {state})"
     )
     return Row(

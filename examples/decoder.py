@@ -27,6 +27,7 @@ from common import (
     reference_file,
     report,
     rrr_options,
+    solve_count,
     thousands,
 )
 
@@ -82,15 +83,14 @@ def random_words(runs: Runs, words: int, bits: int, restarts: int, data_seed: in
     widths = task.widths
     result = runs.learn(f"decoder{words}_{bits}", task.dataset, widths, restarts=restarts,
                         all_restarts=True)  # fmt: skip
-    solved = sorted(r["iterations"] for r in result.runs if r["solved"])
-    ours = f"**{len(solved)} of {len(result.runs)}** solved within {thousands(runs.max_iter)}"
+    solved, ours = solve_count(result, runs)
     if result.solved:
         codes = {tuple(code) for code in result.codes}
         ours += (
             f"; seed {result.seed}: {percent(result.train_accuracy)} of the bits right, "
             f"{len(codes)} distinct codes for {words} words"
         )
-    iterations = ", ".join(thousands(i) for i in solved) if solved else "—"
+    iterations = ", ".join(map(thousands, solved)) or "—"
     return Row(
         f"decoder of {words} random {bits}-bit words, {'-'.join(map(str, widths))}", ours,
         "— (settings only)", runs.seeds(len(result.runs)), iterations, result.seconds,

@@ -14,7 +14,16 @@ from __future__ import annotations
 import statistics
 
 import click
-from common import Row, Runs, cut, paper_defaults, report, rrr_options, thousands
+from common import (
+    Row,
+    Runs,
+    cut,
+    paper_defaults,
+    report,
+    rrr_options,
+    solve_count,
+    thousands,
+)
 
 from btfsynth import compile_network
 from btfsynth.passes.aig import and2_count
@@ -44,14 +53,14 @@ RESTARTS = {2: 100, 3: 4}
 )
 @rrr_options(multiplier_settings(2), restarts=True)
 def main(bits: int, restarts: int | None, **options) -> list[Row]:
-    n = bits
-    paper = multiplier_settings(n)
+    paper = multiplier_settings(bits)
     runs = Runs.of(paper_defaults(options, paper))
-    restarts = RESTARTS[n] if restarts is None else restarts
-    table = multiplier(n).table
-    result = runs.learn(f"mult{n}x{n}", table, paper.widths, restarts=restarts, all_restarts=True)
-    solved = [r["iterations"] for r in result.runs if r["solved"]]
-    ours = f"**{len(solved)} of {len(result.runs)}** solved within {thousands(runs.max_iter)}"
+    restarts = RESTARTS[bits] if restarts is None else restarts
+    table = multiplier(bits).table
+    result = runs.learn(
+        f"mult{bits}x{bits}", table, paper.widths, restarts=restarts, all_restarts=True
+    )
+    solved, ours = solve_count(result, runs)
     if result.solved:
         circuit = compile_network(result.network, table).netlist
         ours += f"; seed {result.seed} compiles to {and2_count(circuit)} AND2, proven exact"
@@ -59,11 +68,11 @@ def main(bits: int, restarts: int | None, **options) -> list[Row]:
     if solved:
         iterations = (
             f"mean {thousands(statistics.mean(solved))}"
-            if n == 2
-            else ", ".join(thousands(i) for i in sorted(solved))
+            if bits == 2
+            else ", ".join(map(thousands, solved))
         )
     row = Row(
-        f"{n}×{n} multiplier, {'-'.join(map(str, paper.widths))}", ours, PUBLISHED[n],
+        f"{bits}×{bits} multiplier, {'-'.join(map(str, paper.widths))}", ours, PUBLISHED[bits],
         runs.seeds(len(result.runs)), iterations, result.seconds, cut=cut(result, runs),
     )  # fmt: skip
     return report([row])

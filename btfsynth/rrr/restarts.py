@@ -212,6 +212,11 @@ def search_restarts(
     stops at its next block, keeping its best weights (``stopped`` "budget"). ``cluster``
     (a Dask address, see :mod:`btfsynth.cluster`) runs the restarts there instead."""
     tracker = Tracker(seeds, params, stop_at_first, progress, keep_runs)
+    parallel = cluster is None and jobs > 1 and len(seeds) > 1
+    if parallel:
+        from .workers import compile_first, run_parallel  # here: workers import this module
+
+        compile_first(network, data, params)
     if seconds is not None:
         tracker.deadline = time.monotonic() + seconds
     with stop_on_signals(tracker):
@@ -219,12 +224,10 @@ def search_restarts(
             from .cluster import run_cluster
 
             run_cluster(tracker, network, data, params, test, cluster)
-        elif jobs <= 1 or len(seeds) <= 1:
-            _serial(tracker, network, data, params, test)
-        else:
-            from .workers import run_parallel  # imported here: workers import this module
-
+        elif parallel:
             run_parallel(tracker, network, data, params, test, jobs)
+        else:
+            _serial(tracker, network, data, params, test)
     return tracker.result()
 
 

@@ -274,6 +274,15 @@ def _describe(exitcode: int | None) -> str:
     return f"its worker exited unexpectedly (status {exitcode})"
 
 
+def compile_first(network: ThresholdNetwork, data: Dataset, params: Params) -> None:
+    """Compile the kernel once in this process, on a cold cache, before the workers start
+    (which would otherwise all compile it at once) and before a time budget's clock starts:
+    compiling is not searching."""
+    if jit.is_cold():
+        warm_up(network, data, params)
+        jit.mark_warm()
+
+
 def run_parallel(
     tracker: Tracker,
     network: ThresholdNetwork,
@@ -285,12 +294,6 @@ def run_parallel(
     """Run the tracker's restarts on ``jobs`` workers, feeding each a window of tasks, until
     every wanted restart has ended or the search is stopped."""
     capacity = min(len(tracker.seeds), batch_size(data.n_items, network.n_edges))
-    if jit.is_cold():  # compile once here, rather than in every worker at once
-        start = time.monotonic()
-        warm_up(network, data, params)
-        jit.mark_warm()
-        if tracker.deadline is not None:  # compiling is not searching: no run would start
-            tracker.deadline += time.monotonic() - start
     pool = Pool(capacity + QUEUED)
     retry: deque[Task] = deque()  # tasks queued on workers that died, to run elsewhere
     next_index = 0
