@@ -22,6 +22,7 @@ from common import (
     reference_file,
     report,
     rrr_options,
+    run,
     solve_count,
     thousands,
 )
@@ -79,4 +80,4 @@ def main(k: int, restarts: int, data_seed: int, reference_words: bool, **options
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

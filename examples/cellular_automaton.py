@@ -11,7 +11,7 @@ Example: ``python examples/cellular_automaton.py --steps 2``.
 from __future__ import annotations
 
 import click
-from common import Row, Runs, generalisation, report, rrr_options, width_list
+from common import Row, Runs, generalisation, report, rrr_options, run, width_list
 
 from btfsynth.tasks import cellular_automaton
 from btfsynth.tasks.paper import automaton_settings
@@ -87,4 +87,4 @@ def main(
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

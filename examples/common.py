@@ -22,6 +22,7 @@ from click.core import ParameterSource
 from btfsynth import learn
 from btfsynth.cli.progress import ProgressDisplay
 from btfsynth.dataset import Dataset
+from btfsynth.errors import BtfsynthError
 from btfsynth.exporters.model import write_result
 from btfsynth.rrr.learn import LearnResult, as_dataset
 from btfsynth.tasks.paper import PaperSettings
@@ -264,6 +265,16 @@ def generalisation(
         experiment, ours, published, runs.seeds(1), thousands(result.iterations),
         result.seconds, baseline, cut(result, runs),
     )  # fmt: skip
+
+
+def run(command: click.Command) -> None:
+    """Run a script's command as ``btfsynth`` runs its verbs: bad settings or data (a
+    BtfsynthError) give one line on stderr and exit status 2, not a traceback."""
+    try:
+        command()
+    except BtfsynthError as error:
+        click.echo(f"error: {' '.join(str(error).split())}", err=True)
+        sys.exit(2)
 
 
 def report(rows: list[Row]) -> list[Row]:

@@ -27,6 +27,7 @@ from common import (
     reference_file,
     report,
     rrr_options,
+    run,
     solve_count,
     thousands,
 )
@@ -116,4 +117,4 @@ def images(runs: Runs, data: Path, n_train: int) -> Row:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

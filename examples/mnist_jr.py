@@ -21,6 +21,7 @@ from common import (
     reference_file,
     report,
     rrr_options,
+    run,
     width_list,
 )
 
@@ -67,4 +68,4 @@ def main(data: Path, widths: str, sizes: str, **options) -> list[Row]:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

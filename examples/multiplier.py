@@ -21,6 +21,7 @@ from common import (
     paper_defaults,
     report,
     rrr_options,
+    run,
     solve_count,
     thousands,
 )
@@ -79,4 +80,4 @@ def main(bits: int, restarts: int | None, **options) -> list[Row]:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -11,7 +11,7 @@ trained with AdamW stay at 73–82 %. Example: ``python examples/planted.py --fa
 from __future__ import annotations
 
 import click
-from common import Row, Runs, count_list, generalisation, report, rrr_options, width_list
+from common import Row, Runs, count_list, generalisation, report, rrr_options, run, width_list
 
 from btfsynth.tasks import planted_andor, planted_maj
 from btfsynth.tasks.paper import planted_settings
@@ -89,4 +89,4 @@ def published(family: str, n: int) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

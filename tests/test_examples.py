@@ -182,3 +182,9 @@ def test_run_all_refuses_selections_that_cannot_be_meant(tmp_path, args, message
     done = run_script("run_all.py", "--quick", *args, "-o", str(tmp_path / "r.md"), timeout=120)
     assert done.returncode == 2 and message in done.stderr
     assert not (tmp_path / "r.md").exists()
+
+
+def test_bad_settings_are_one_error_line():
+    done = run_script("planted.py", "--widths", "8-8-8", "--items", "300", "-q", timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "error: there are only 2^8 = 256 distinct inputs, not 300"
