@@ -117,6 +117,6 @@ def test_the_batch_size_comes_from_the_problem_size_alone():
     finally:
         numba.set_num_threads(threads)
     assert sizes == {batch_size(16, 60)}
-    assert batch_size(16, 60) % restarts_per_tile(16) == 0 and batch_size(16, 60) <= MAX_BATCH
+    assert batch_size(16, 60) % restarts_per_tile(16, 60) == 0 and batch_size(16, 60) <= MAX_BATCH
     assert batch_size(65, 10) == 1  # several chunks: one restart fills the rows
     assert batch_size(64, 474) == 1  # one restart already brings enough work

@@ -16,34 +16,48 @@ their time in per-loop overheads and scalar scatters.) One iteration is:
    and their gap parts;
 4. per chunk: the γ metric update, once the mean block gap is known.
 
-Sweep 1 reads w and x; sweep 3 reads and writes them: 48 bytes per edge·item·iteration in
-float64; A's weights are recomputed, not stored. (Pipelining sweep 3 of one iteration with
-sweep 1 of the next would cut that to 32 bytes, but the metric update between them then needs
-every P_B sum twice, weighted by g and by the gaps; measured, that was slower.)
+Sweep 1 reads w and x; sweep 3 reads and writes them: 24 bytes per edge·item·iteration in
+single precision (FLOAT); A's weights are recomputed, not stored. (Pipelining sweep 3 of one
+iteration with sweep 1 of the next would cut that by a third, but the metric update between
+them then needs every P_B sum twice, weighted by g and by the gaps; measured, that was
+slower.)
 ``reference.py`` is the plain version of the same iteration, used by the tests.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, uint64
 
+FLOAT = np.float32
+"""The type of the learner's state and of its arithmetic over lanes (the root solves run in
+float64 on packed jobs). Single precision halves the bytes every sweep moves and doubles the
+lanes of a SIMD instruction; the gap criterion (0.01) and the margins sit far above its
+rounding (BENCHMARKS.md compares solve rates with float64)."""
+ZERO, ONE, TWO = FLOAT(0.0), FLOAT(1.0), FLOAT(2.0)
+"""Constants of the FLOAT arithmetic (a float literal would promote it to float64)."""
 NEWTON_STEPS = 50
 NEWTON_TOL = 1e-12
-CONVERGED = 2e-14
+CONVERGED = 2e-9
 """A Newton step d ends the solve once its predicted error |G''| d² / (2 G') is below
-CONVERGED / 2: quadratic convergence makes the reference's next step about that small, so it
-stops one step (one division) earlier at an error 100 times below NEWTON_TOL."""
-STREAM_BYTES = 48
-"""Bytes per edge·item·iteration the sweeps move to and from memory: float64 w and x, read by
+CONVERGED (1 − u²) / 2: the state takes u and 1/(1 − u²) in single precision (FLOAT), and this
+leaves both 30 times more accurate than that (1/(1 − u²) relative to its size, also near the
+poles). Double-precision roots (2e-14, without the factor) took one more round of Newton
+steps and 6% more time on the 3×3 multiplier."""
+STREAM_BYTES = 24
+"""Bytes per edge·item·iteration the sweeps move to and from memory: FLOAT w and x, read by
 sweep 1, read and written by sweep 3 (everything else is per node or stays in cache)."""
-LANES = 8
+LANES = 16
 """Partial sums of :func:`row_sum`. Every kernel keeps strict IEEE arithmetic (no fastmath:
 no reassociation, no fused multiply-add), so a result is fixed by the source alone. With
 reassociation allowed, the serial and the threaded copies of a sweep, compiled separately,
 vectorised their sums over items differently on AVX-512 machines and differed by 1e-14, so a
 seed's run depended on the thread count. Sums over items go through row_sum instead: its
 LANES partial sums vectorise without reassociation, in an order the code fixes."""
+OFFSET = tuple(np.uint64(i) for i in range(LANES))
+"""Lane offsets as unsigned integers: numba wraps a negative signed index around (a select per
+load, which kept LLVM from vectorising a loop that indexes from an offset); an unsigned index
+needs none."""
 
 
 @njit(cache=True, error_model="numpy")
@@ -54,9 +68,11 @@ def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
 
     * Start: the bracket is the reference's; the first step is a Halley step from u = 0
       (G = p − c, G' = q, G'' = 2p + 4c there), which starts the Newton steps closer to the
-      root (27% fewer steps in all on the blocks of a 32×6-layer run).
+      root (27% fewer steps in all on the blocks of a 32×6-layer run). That step alone never
+      ends a job: for tiny |w| and |x| it is tiny while the root lies near ±1.
     * Steps: safeguarded Newton on G(u) = F(u)(1−u²)²; a step that leaves the bracket bisects.
-    * Stop: once a Newton step d predicts an error |G''| d² / (2 G') below CONVERGED / 2.
+    * Stop: once a Newton step d predicts an error |G''| d² / (2 G') below CONVERGED (1 − u²)
+      / 2, or |d| falls below NEWTON_TOL.
 
     Every round steps all jobs with selects instead of branches (a finished job keeps its
     values; ``done`` holds the flags), so LLVM runs the jobs in SIMD lanes; each job takes the
@@ -79,7 +95,7 @@ def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
         ju[j] = 0.0 if skip or g == 0.0 else u
         jlo[j] = lo
         jhi[j] = hi
-        done[j] = 1 if skip or g == 0.0 or abs(u) < NEWTON_TOL else 0
+        done[j] = 1 if skip or g == 0.0 else 0
     for _ in range(NEWTON_STEPS - 1):
         left = 0
         for j in range(count):
@@ -96,7 +112,7 @@ def solve_roots(count, jp, jq, jc, ju, jlo, jhi, done):
             new = u - d
             newton = slope > 0.0 and lo <= new and new <= hi and new * new < 1.0
             curv = abs(2.0 * p + 4.0 * c * (1.0 - 3.0 * u * u))
-            converged = curv * d * d < CONVERGED * slope or abs(d) < NEWTON_TOL
+            converged = curv * d * d < CONVERGED * slope * s or abs(d) < NEWTON_TOL
             mid = 0.5 * (lo + hi)
             stop = g == 0.0 or (converged if newton else abs(mid - u) < NEWTON_TOL)
             step = u if g == 0.0 else (new if newton else mid)
@@ -129,51 +145,71 @@ def surface_dist2(u, p, q):
 
 @njit(cache=True, error_model="numpy")
 def row_sum(v, lo, n):
-    """Σ v[lo:lo + n] in a fixed order: LANES interleaved partial sums, then a fixed tree over
-    them. The partial sums are independent, so LLVM runs them as one vector without
+    """Σ v[lo:lo + n] in a fixed order: LANES interleaved FLOAT partial sums, then a fixed tree
+    over them. The partial sums are independent, so LLVM runs them as one vector without
     reassociating. (An offset rather than a slice: a view costs two atomic reference counts.)"""
-    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
-    whole = lo + n - n % LANES
-    for k in range(lo, whole, LANES):
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = ZERO
+    s8 = s9 = s10 = s11 = s12 = s13 = s14 = s15 = ZERO
+    first = uint64(lo)
+    whole = first + uint64(n - n % LANES)
+    for k in range(first, whole, LANES):
         s0 += v[k]
-        s1 += v[k + 1]
-        s2 += v[k + 2]
-        s3 += v[k + 3]
-        s4 += v[k + 4]
-        s5 += v[k + 5]
-        s6 += v[k + 6]
-        s7 += v[k + 7]
-    for k in range(whole, lo + n):
+        s1 += v[k + OFFSET[1]]
+        s2 += v[k + OFFSET[2]]
+        s3 += v[k + OFFSET[3]]
+        s4 += v[k + OFFSET[4]]
+        s5 += v[k + OFFSET[5]]
+        s6 += v[k + OFFSET[6]]
+        s7 += v[k + OFFSET[7]]
+        s8 += v[k + OFFSET[8]]
+        s9 += v[k + OFFSET[9]]
+        s10 += v[k + OFFSET[10]]
+        s11 += v[k + OFFSET[11]]
+        s12 += v[k + OFFSET[12]]
+        s13 += v[k + OFFSET[13]]
+        s14 += v[k + OFFSET[14]]
+        s15 += v[k + OFFSET[15]]
+    for k in range(whole, first + uint64(n)):
         s0 += v[k]
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    low = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    high = ((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15))
+    return low + high
 
 
-SCRATCH_ROWS = 20
-"""Rows of the per-tile float scratch (each one value per lane of the tile): P_A's p = w·x,
-q = |w|² + |x|²; the level c and root u of the first and the second surface solved, the root
-solver's bracket, the costs of the side y leans to and of the other; 1/(1 − u²); a per-lane
-gap accumulator; an edge's terms of the weight concur; the per-lane w and x gap parts; and the
-packed jobs (p, q, c, u) of a root solve; an edge's w̄ in every lane (that of its restart)."""
-P, Q, C1, U1, C2, U2, LO, HI, COST_LEAN, COST_OTHER, INV, ACC, TERM, GW, GX = range(15)
-JP, JQ, JC, JU, WL = range(15, SCRATCH_ROWS)
+SCRATCH_ROWS = 18
+"""Rows of the per-tile FLOAT scratch (each one value per lane of the tile): P_A's p = w·x,
+q = |w|² + |x|²; for the first and the second surface solved, its level c, root u,
+1/(1 − u²) and squared distance; the costs of the side y leans to and of the other; a node's
+w and x gap accumulators; an edge's terms of the weight concur; the w and x gap parts of the
+tile; an edge's w̄ in every lane (that of its restart)."""
+P, Q, C1, U1, V1, D1, C2, U2, V2, D2, COST_LEAN, COST_OTHER = range(12)
+AW, AX, TERM, GW, GX, WL = range(12, SCRATCH_ROWS)
+JOB_ROWS = 8
+"""Rows of the per-tile float64 scratch of the root solves: the packed jobs (p, q, c), their
+roots u, the solver's bracket (lo, hi), and 1/(1 − u²) and the squared distance moved."""
+JP, JQ, JC, JU, JLO, JHI, JV, JD = range(JOB_ROWS)
 
 
 @njit(cache=True, error_model="numpy")
-def solve_packed(count, level, root, fs, done, jobs):
-    """``fs[root, k]`` = the root of the job (p, q, c) = (``fs[P, k]``, ``fs[Q, k]``,
-    ``fs[level, k]``) for every lane k < count whose ``done[k]`` is 0, and 0 for the others.
+def solve_packed(count, level, root, fs, fj, done, jobs):
+    """For every lane k < count whose ``done[k]`` is 0, the root u of the job (p, q, c) =
+    (``fs[P, k]``, ``fs[Q, k]``, ``fs[level, k]``) in ``fs[root, k]``, 1/(1 − u²) in the next row
+    and the squared distance to the surface point in the one after; u = 0, 1 and 0 for the
+    other lanes.
 
     The open jobs are packed first (their lanes listed in ``jobs``), so that the rounds of
     solve_roots, which run until its slowest job has converged, step only lanes that need a
     root: most lanes of a block keep their margin. Each job's arithmetic is the same wherever
-    it sits, so packing changes no result."""
+    it sits, so packing changes no result. Roots, 1/(1 − u²) and distances are computed in
+    float64: near the poles u = ±1, 1 − u² is below FLOAT's resolution."""
     n = 0
     for k in range(count):
         if done[k] == 0:
             jobs[n] = k
             n += 1
-    jp, jq, jc, ju = fs[JP], fs[JQ], fs[JC], fs[JU]
-    pr, qr, cr, out = fs[P], fs[Q], fs[level], fs[root]
+    jp, jq, jc, ju = fj[JP], fj[JQ], fj[JC], fj[JU]
+    pr, qr, cr = fs[P], fs[Q], fs[level]
+    out, inv, dist = fs[root], fs[root + 1], fs[root + 2]
     for i in range(n):
         k = jobs[i]
         jp[i] = pr[k]
@@ -182,50 +218,66 @@ def solve_packed(count, level, root, fs, done, jobs):
         done[i] = 0
     for k in range(count):
         out[k] = 0.0
+        inv[k] = 1.0
+        dist[k] = 0.0
     if n == 0:
         return
-    solve_roots(n, jp, jq, jc, ju, fs[LO], fs[HI], done)
+    solve_roots(n, jp, jq, jc, ju, fj[JLO], fj[JHI], done)
+    jv, jd = fj[JV], fj[JD]
     for i in range(n):
-        out[jobs[i]] = ju[i]
+        jv[i] = 1.0 / (1.0 - ju[i] * ju[i])
+        jd[i] = surface_dist2(ju[i], jp[i], jq[i])
+    for i in range(n):
+        k = jobs[i]
+        out[k] = ju[i]
+        inv[k] = jv[i]
+        dist[k] = jd[i]
 
 
 @njit(cache=True, error_model="numpy")
-def project_items(count, yv, delta, ya, u, fs, done, jobs):
+def project_items(count, yv, delta, ya, u, iv, fs, fj, done, jobs):
     """P_A of one BTF block on ``count`` items, given p = w·x and q = |w|² + |x|² per item in
     ``fs[P]`` and ``fs[Q]`` and the block's values ``yv``: item k projects to value ``ya[k]`` = ±1
-    and weights (w + u x, x + u w)/(1 − u²) with ``u[k]`` (0 when the margin already holds).
+    and weights (w + u x, x + u w)·``iv[k]`` with ``u[k]`` and ``iv[k]`` = 1/(1 − u²) (0 and 1
+    when the margin already holds).
 
     Every item first solves (when its margin does not hold) the side its value leans to: the
     sign of y, which for an item that agrees with the sign of w·x is the answer. A disagreeing
     item needs the cheaper of y = ±1; each cost is at least its (1 ∓ y)² term, so the other side
     is solved only when it could still be cheaper (ties go to −1, as in the reference). Both
     rounds solve the roots of the items that need one together (solve_packed); the loops use
-    selects, not branches, so that they vectorise. ``fs`` is float scratch (SCRATCH_ROWS ×
-    count), ``done`` and ``jobs`` int scratch (count)."""
-    pr, qr = fs[P], fs[Q]
+    selects, not branches, so that they vectorise. ``fs`` is FLOAT scratch (SCRATCH_ROWS ×
+    count), ``fj`` float64 scratch (JOB_ROWS × count), ``done`` and ``jobs`` int scratch."""
+    pr = fs[P]
     for k in range(count):
-        lean = 1.0 if yv[k] > 0.0 else -1.0
+        lean = ONE if yv[k] > 0.0 else -ONE
         fs[C1, k] = lean * delta
         done[k] = 0 if lean * pr[k] < delta else 1
-    solve_packed(count, C1, U1, fs, done, jobs)
+    solve_packed(count, C1, U1, fs, fj, done, jobs)
     for k in range(count):
         p = pr[k]
         y = yv[k]
-        lean = 1.0 if y > 0.0 else -1.0
-        cost = (1.0 - lean * y) * (1.0 - lean * y) + surface_dist2(fs[U1, k], p, qr[k])
-        other = (1.0 + lean * y) * (1.0 + lean * y)
-        could = cost >= other if y > 0.0 else cost > other
-        need = y * p <= 0.0 and could and -lean * p < delta
+        up = y > 0.0
+        lean = ONE if up else -ONE
+        cost = (ONE - lean * y) * (ONE - lean * y) + fs[D1, k]
+        other = (ONE + lean * y) * (ONE + lean * y)
+        down = not up
+        could = (up & (cost >= other)) | (down & (cost > other))
+        need = (y * p <= 0.0) & could & (-lean * p < delta)
         fs[COST_LEAN, k] = cost
         fs[COST_OTHER, k] = other
         fs[C2, k] = -lean * delta
         done[k] = 0 if need else 1
-    solve_packed(count, C2, U2, fs, done, jobs)
+    solve_packed(count, C2, U2, fs, fj, done, jobs)
     for k in range(count):
         y = yv[k]
-        lean = 1.0 if y > 0.0 else -1.0
-        other = fs[COST_OTHER, k] + surface_dist2(fs[U2, k], pr[k], qr[k])
+        up = y > 0.0
+        lean = ONE if up else -ONE
+        other = fs[COST_OTHER, k] + fs[D2, k]
         cost = fs[COST_LEAN, k]
-        keep = y * pr[k] > 0.0 or (cost < other if y > 0.0 else not other < cost)
+        down = not up
+        keep = (y * pr[k] > 0.0) | (up & (cost < other)) | (down & (not other < cost))
+        u1, u2, v1, v2 = fs[U1, k], fs[U2, k], fs[V1, k], fs[V2, k]
         ya[k] = lean if keep else -lean
-        u[k] = fs[U1, k] if keep else fs[U2, k]
+        u[k] = u1 if keep else u2
+        iv[k] = v1 if keep else v2

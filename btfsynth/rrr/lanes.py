@@ -19,10 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .kernels import FLOAT
 from .layout import CHUNK_ITEMS, Problem, State, tile
 
-TILE_LANES = CHUNK_ITEMS
-"""Lanes of a tile of packed restarts: as many whole restarts as fit in one chunk's width."""
+TILE_LANES = 512
+"""Lanes of a tile of packed restarts at most. Long rows amortise what every loop over a row
+costs whatever its length (LLVM's run-time alias checks, loop set-up, the per-node work of the
+root solves): the 2×2 batch ran at 4.9 ns per edge·item·iteration in 64-lane tiles and 3.6 ns
+in one of 320 lanes (BENCHMARKS.md); a small problem's tile still fits in the L2 cache."""
 BATCH_WORK = 16_384
 """Edge·lanes per iteration that a batch of a small problem aims at: enough to amortise the
 per-call and per-restart costs (consensus, bookkeeping) of the kernel."""
@@ -30,9 +34,15 @@ MAX_BATCH = 64
 """At most this many restarts run side by side in one batch."""
 
 
-def restarts_per_tile(n_items: int) -> int:
-    """Whole restarts that fit in a tile of TILE_LANES lanes (1 when one restart fills it)."""
-    return max(1, TILE_LANES // n_items)
+def restarts_per_tile(n_items: int, n_edges: int) -> int:
+    """Whole restarts that share a tile: as many as BATCH_WORK needs, within TILE_LANES lanes
+    and MAX_BATCH restarts (1 when one restart fills a tile).
+
+    >>> restarts_per_tile(16, 60), restarts_per_tile(8, 10), restarts_per_tile(64, 474)
+    (18, 64, 1)
+    """
+    wanted = -(-BATCH_WORK // (n_items * n_edges))
+    return max(1, min(TILE_LANES // n_items, wanted, MAX_BATCH))
 
 
 def batch_size(n_items: int, n_edges: int) -> int:
@@ -45,11 +55,11 @@ def batch_size(n_items: int, n_edges: int) -> int:
     depend on R or on its slot, so a seed alone determines its run.
 
     >>> batch_size(16, 60), batch_size(64, 474), batch_size(256, 5280)
-    (20, 1, 1)
+    (18, 1, 1)
     """
     if n_items > CHUNK_ITEMS:
         return 1
-    per = restarts_per_tile(n_items)
+    per = restarts_per_tile(n_items, n_edges)
     tiles = -(-BATCH_WORK // (per * n_items * n_edges))
     return int(max(1, min(per * tiles, MAX_BATCH // per * per)))
 
@@ -68,7 +78,8 @@ class Lanes:
     datat: np.ndarray  # (C, n_inputs, L)
     targt: np.ndarray  # (C, n_outputs, L)
     state: State  # (C, ·, L) tiles
-    u: np.ndarray
+    u: np.ndarray  # (C, V, L): each block's root u, from sweep 1 to sweep 3 (0: margin held)
+    iu: np.ndarray  # (C, V, L): its 1/(1 − u²)
     yb: np.ndarray
     blocks: np.ndarray
     wbar: np.ndarray  # (capacity, E)
@@ -83,24 +94,25 @@ class Lanes:
         if not packed and capacity != 1:
             raise ValueError("a problem of several chunks runs one restart at a time")
         n = problem.n_items
-        per = min(capacity, restarts_per_tile(n)) if packed else 1
+        per = min(capacity, restarts_per_tile(n, problem.n_edges)) if packed else 1
         if packed:
             tiles = -(-capacity // per)
             seg = np.full(tiles, n, dtype=np.int64)
-            datat = np.tile(tile(problem.data, problem.chunks), (tiles, 1, per))
-            targt = np.tile(tile(problem.targets, problem.chunks), (tiles, 1, per))
+            datat = np.tile(tile(problem.data, problem.chunks), (tiles, 1, per)).astype(FLOAT)
+            targt = np.tile(tile(problem.targets, problem.chunks), (tiles, 1, per)).astype(FLOAT)
         else:
             seg = np.diff(problem.chunks).astype(np.int64)
-            datat = tile(problem.data, problem.chunks)
-            targt = tile(problem.targets, problem.chunks)
+            datat = tile(problem.data, problem.chunks).astype(FLOAT)
+            targt = tile(problem.targets, problem.chunks).astype(FLOAT)
         width = int(seg[0] * per) if packed else int(seg.max())
         shape_e = (len(seg), problem.n_edges, width)
         shape_v = (len(seg), problem.n_nodes, width)
         return cls(
             problem, capacity, per, seg, np.ascontiguousarray(datat),
             np.ascontiguousarray(targt),
-            State(np.zeros(shape_e), np.zeros(shape_e), np.zeros(shape_v), np.zeros(shape_v)),
-            np.zeros(shape_v), np.zeros(shape_v), np.zeros(shape_v),
+            State(*(np.zeros(shape, FLOAT) for shape in (shape_e, shape_e, shape_v, shape_v))),
+            np.zeros(shape_v, FLOAT), np.ones(shape_v, FLOAT), np.zeros(shape_v, FLOAT),
+            np.zeros(shape_v, FLOAT),
             np.zeros((capacity, problem.n_edges)), np.zeros(capacity, dtype=np.int64),
             np.zeros(capacity, dtype=np.int64), np.full(capacity, np.inf), np.zeros((capacity, 4)),
         )  # fmt: skip
@@ -135,8 +147,7 @@ class Lanes:
     def move(self, source: int, target: int) -> None:
         """Move the restart in slot ``source`` to slot ``target`` (to keep the slots packed)."""
         for (c, lanes, _), (d, to, _) in zip(self.where(source), self.where(target)):
-            for name in ("w", "x", "y", "g"):
-                array = getattr(self.state, name)
+            for array in (self.state.w, self.state.x, self.state.y, self.state.g):
                 array[d, :, to] = array[c, :, lanes]
         for array in (self.wbar, self.iters, self.limit, self.min_gap, self.last):
             array[target] = array[source]

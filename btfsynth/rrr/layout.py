@@ -19,6 +19,7 @@ from ..dataset import Dataset
 from ..errors import BtfsynthError
 from ..network import ThresholdNetwork
 from ..truthtable import Seed, rng_from
+from .kernels import FLOAT
 
 INPUT_CODES = {"binary": 0, "analog": 0, "hypercube": 1, "onehot": 2}
 """How constraint A treats input nodes: 0 = fixed to data, 1 = sgn (hypercube code),
@@ -128,7 +129,7 @@ def tile(a: np.ndarray, chunks: np.ndarray) -> np.ndarray:
     [[[0.0, 2.0], [1.0, 3.0]], [[4.0, 0.0], [5.0, 0.0]]]
     """
     sizes = np.diff(chunks)
-    tiles = np.zeros((len(sizes), a.shape[1], int(sizes.max())))
+    tiles = np.zeros((len(sizes), a.shape[1], int(sizes.max())), dtype=a.dtype)
     for c, (lo, hi) in enumerate(zip(chunks[:-1], chunks[1:])):
         tiles[c, :, : hi - lo] = a[lo:hi].T
     return tiles
@@ -166,7 +167,7 @@ def initial_state(problem: Problem, seed: Seed) -> State:
         y[:, 1 : problem.first_btf] = problem.data
     outputs = y[:, problem.first_output :]
     np.copyto(outputs, problem.targets, where=problem.targets != 0.0)
-    return State(*(tile(a, problem.chunks) for a in (w, x, y, np.ones((n, v)))))
+    return State(*(tile(a.astype(FLOAT), problem.chunks) for a in (w, x, y, np.ones((n, v)))))
 
 
 def input_codes(problem: Problem, free: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
-from .kernels import SCRATCH_ROWS
+from .kernels import FLOAT, JOB_ROWS, SCRATCH_ROWS
 from .lanes import Lanes, batch_size
 from .layout import chunk_bounds, initial_state, input_codes, make_problem
 from .sweeps import iterate, iterate_threads
@@ -163,15 +163,17 @@ def curves(history: list[Checkpoint]) -> dict[str, list]:
 
 def state_bytes(n_nodes: int, n_edges: int, n_items: int, restarts: int = 1) -> int:
     """Peak bytes a batch of ``restarts`` runs allocates, from the sizes alone (nothing is
-    allocated): per run, the state tiles w, x (per edge·item) and y, g (per node·item) with
-    their item-major originals while initial_state tiles them, the workspace u, y_B, G, the
-    kernel's per-node scratch (three tiles) and its SCRATCH_ROWS rows per item, and the
-    network's and problem's edge arrays."""
+    allocated): per run, the FLOAT state tiles w, x (per edge·item) and y, g (per node·item)
+    with their float64 item-major draws and FLOAT copies while initial_state tiles them, the
+    workspace u, 1/(1 − u²), y_B, G, the kernel's per-node scratch (three tiles), its
+    SCRATCH_ROWS FLOAT, JOB_ROWS float64 and two int64 rows per item, and the network's and
+    problem's edge arrays."""
     chunks = chunk_bounds(n_items)  # at most 17 numbers
     cells = (len(chunks) - 1) * int(np.diff(chunks).max())
-    per_cell = 2 * n_edges + 2 * n_nodes + 3 * n_nodes + 3 * n_nodes + SCRATCH_ROWS + 1
-    originals = n_items * (2 * n_edges + 2 * n_nodes)
-    return 8 * restarts * (cells * per_cell + originals + 8 * n_edges + 4 * n_nodes)
+    size = np.dtype(FLOAT).itemsize
+    per_cell = size * (2 * n_edges + 9 * n_nodes + SCRATCH_ROWS) + 8 * (JOB_ROWS + 2)
+    originals = n_items * (2 * n_edges + 2 * n_nodes) * (8 + size)
+    return restarts * (cells * per_cell + originals + 8 * (8 * n_edges + 4 * n_nodes))
 
 
 def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: bool) -> int:
@@ -180,9 +182,9 @@ def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: boo
     returns how many ran."""
     p, s = lanes.problem, lanes.state
     return (iterate_threads if parallel else iterate)(
-        p.src, p.dst, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code,
+        p.src, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code,
         lanes.datat, lanes.targt, p.free_outputs, p.n_items, *lanes.geometry(active),
-        s.w, s.x, s.y, s.g, lanes.u, lanes.yb, lanes.blocks, lanes.wbar,
+        s.w, s.x, s.y, s.g, lanes.u, lanes.iu, lanes.yb, lanes.blocks, lanes.wbar,
         params.beta, params.gamma, params.gap_stop,
         lanes.iters, lanes.limit, lanes.min_gap, lanes.last, count,
     )  # fmt: skip

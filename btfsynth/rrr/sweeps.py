@@ -21,22 +21,39 @@ as it would alone. One iteration is:
    and their gap parts;
 4. per tile: the γ metric update, once each restart's mean block gap is known.
 
-Sweep 1 reads w and x; sweep 3 reads and writes them: 48 bytes per edge·item·iteration in
-float64 (kernels.STREAM_BYTES). ``reference.py`` is the plain version of one iteration.
+Sweep 1 reads w and x; sweep 3 reads and writes them: 24 bytes per edge·item·iteration in
+single precision (kernels.FLOAT, kernels.STREAM_BYTES). ``reference.py`` is the plain version
+of one iteration.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, uint64
 
-from .kernels import ACC, GW, GX, INV, SCRATCH_ROWS, TERM, WL, P, Q, project_items, row_sum
+from .kernels import (
+    AW,
+    AX,
+    FLOAT,
+    GW,
+    GX,
+    JOB_ROWS,
+    SCRATCH_ROWS,
+    TERM,
+    TWO,
+    WL,
+    P,
+    Q,
+    project_items,
+    row_sum,
+)
 
 
 @njit(cache=True, error_model="numpy")
 def sweep_a_concur(
     c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat, targt, free,
-    w, x, y, g, u, yb, blocks, beta, ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+    w, x, y, g, u, iu, yb, blocks, beta, ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum,
+    parts,
 ):  # fmt: skip
     """Sweep 1 over the lanes of tile c (see the module docstring). Nodes are in topological
     order (src < dst), so a node's own concur term is set before any out-edge of a later block
@@ -48,7 +65,7 @@ def sweep_a_concur(
     segs = tile_segs[c]
     sl = seg_len[c]
     count = segs * sl
-    wc, xc, yc, gc, uc, ybc, bc = w[c], x[c], y[c], g[c], u[c], yb[c], blocks[c]
+    wc, xc, yc, gc, uc, iuc, ybc, bc = w[c], x[c], y[c], g[c], u[c], iu[c], yb[c], blocks[c]
     ya = ya_s[c]
     num = num_s[c]
     den = den_s[c]
@@ -56,7 +73,7 @@ def sweep_a_concur(
     done = done_s[c]
     ws = wsum[c]
     gs = gsum[c]
-    pr, qr, inv, term = fs[P], fs[Q], fs[INV], fs[TERM]
+    pr, qr, term = fs[P], fs[Q], fs[TERM]
     # -- P_A of the bias and the inputs, and their own concur terms
     for k in range(count):
         ya[0, k] = -1.0
@@ -80,7 +97,7 @@ def sweep_a_concur(
     for n in range(first_btf):
         gr, yr, yar, nr, dr = gc[n, :count], yc[n, :count], ya[n], num[n], den[n]
         for k in range(count):
-            nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+            nr[k] = gr[k] * (TWO * yar[k] - yr[k])
             dr[k] = gr[k]
     # -- per BTF block: P_A on all lanes, its own term, and its edges' reflections concurred
     for n in range(first_btf, n_nodes):
@@ -94,12 +111,12 @@ def sweep_a_concur(
             for k in range(count):
                 pr[k] += wr[k] * xr[k]
                 qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
-        ur, yar, gr, yr, nr, dr = uc[n, :count], ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
-        project_items(count, yr, delta[n], yar, ur, fs, done[0], done[1])
+        ur, inv = uc[n, :count], iuc[n, :count]
+        yar, gr, yr, nr, dr = ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
+        project_items(count, yr, FLOAT(delta[n]), yar, ur, inv, fs, fj_s[c], done[0], done[1])
         for k in range(count):
-            nr[k] = gr[k] * (2.0 * yar[k] - yr[k])
+            nr[k] = gr[k] * (TWO * yar[k] - yr[k])
             dr[k] = gr[k]
-            inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
         for j in range(segs):
             gs[j, n] = row_sum(gr, j * sl, sl)
         for e in range(a, b):
@@ -108,8 +125,8 @@ def sweep_a_concur(
             for k in range(count):
                 wk = (wr[k] + ur[k] * xr[k]) * inv[k]
                 xk = (xr[k] + ur[k] * wr[k]) * inv[k]
-                term[k] = gr[k] * (2.0 * wk - wr[k])
-                ns[k] += gr[k] * (2.0 * xk - xr[k])
+                term[k] = gr[k] * (TWO * wk - wr[k])
+                ns[k] += gr[k] * (TWO * xk - xr[k])
             for k in range(count):
                 den[s, k] += gr[k]
             for j in range(segs):
@@ -145,23 +162,26 @@ def sweep_a_concur(
 
 
 @njit(cache=True, error_model="numpy")
-def consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar):
-    """Restart s's w̄_e = Σ_i g w / Σ_i g from its segment sums (in chunk order), then
-    w̄·w̄ = m per node."""
-    n_nodes = len(m)
-    out = wbar[s]
-    total_g = np.zeros(n_nodes)
-    for i in range(slot_ptr[s], slot_ptr[s + 1]):
-        for n in range(first_btf, n_nodes):
-            total_g[n] += gsum[slot_tile[i], slot_seg[i], n]
+def consensus(s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum, gtot, wbar):
+    """Restart s's w̄_e = Σ_i g w / Σ_i g from its segment sums (added in chunk order), then
+    w̄·w̄ = m per node. ``gtot`` is scratch for the restart's Σ_i g per node."""
+    out, total = wbar[s], gtot[s]
+    lo, hi = slot_ptr[s], slot_ptr[s + 1]
+    ws, gs = wsum[slot_tile[lo], slot_seg[lo]], gsum[slot_tile[lo], slot_seg[lo]]
     for e in range(len(out)):
-        acc = 0.0
-        for i in range(slot_ptr[s], slot_ptr[s + 1]):
-            acc += wsum[slot_tile[i], slot_seg[i], e]
-        out[e] = acc / total_g[dst[e]]
-    for n in range(first_btf, n_nodes):
+        out[e] = ws[e]
+    for n in range(len(m)):
+        total[n] = gs[n]
+    for i in range(lo + 1, hi):
+        ws, gs = wsum[slot_tile[i], slot_seg[i]], gsum[slot_tile[i], slot_seg[i]]
+        for e in range(len(out)):
+            out[e] += ws[e]
+        for n in range(len(m)):
+            total[n] += gs[n]
+    for n in range(first_btf, len(m)):
         norm2 = 0.0
         for e in range(in_ptr[n], in_ptr[n + 1]):
+            out[e] /= total[n]
             norm2 += out[e] * out[e]
         if norm2 > 0.0:
             scale = np.sqrt(m[n] / norm2)
@@ -171,8 +191,8 @@ def consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum,
 
 @njit(cache=True, error_model="numpy")
 def sweep_update(
-    c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar, blocks, beta,
-    fs_s, parts,
+    c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb, wbar, blocks,
+    beta, fs_s, parts,
 ):  # fmt: skip
     """Sweep 3: A's weights again from the roots u, then w += β (w̄ − wA) and
     x += β (y_B[src] − xA), their gap parts, and each segment's total block gap."""
@@ -182,28 +202,28 @@ def sweep_update(
     count = segs * sl
     wc, xc, uc, ybc, bc = w[c], x[c], u[c], yb[c], blocks[c]
     fs = fs_s[c]
-    inv, acc, gw, gx, wl = fs[INV], fs[ACC], fs[GW], fs[GX], fs[WL]
+    aw, ax, gw, gx, wl = fs[AW], fs[AX], fs[GW], fs[GX], fs[WL]
     for k in range(count):
         gw[k] = 0.0
         gx[k] = 0.0
     for j in range(segs):
         parts[c, j, 3] = 0.0
     for n in range(first_btf, n_nodes):
-        ur = uc[n, :count]
+        ur, inv = uc[n, :count], iu[c, n, :count]
         for k in range(count):
-            inv[k] = 1.0 / (1.0 - ur[k] * ur[k])
-            acc[k] = 0.0
+            aw[k] = 0.0
+            ax[k] = 0.0
         for e in range(in_ptr[n], in_ptr[n + 1]):
             s = src[e]
             wr, xr, ybr = wc[e, :count], xc[e, :count], ybc[s, :count]
             if segs == 1:  # each lane's w̄ (that of its restart), as a row
-                wb = wbar[seg_slot[c, 0], e]
+                wb = FLOAT(wbar[seg_slot[c, 0], e])
                 for k in range(count):
                     wl[k] = wb
             else:
                 for j in range(segs):
-                    wb = wbar[seg_slot[c, j], e]
-                    for k in range(j * sl, (j + 1) * sl):
+                    wb = FLOAT(wbar[seg_slot[c, j], e])
+                    for k in range(uint64(j * sl), uint64((j + 1) * sl)):
                         wl[k] = wb
             for k in range(count):
                 wk = (wr[k] + ur[k] * xr[k]) * inv[k]
@@ -212,12 +232,13 @@ def sweep_update(
                 dx = ybr[k] - xk
                 wr[k] += beta * dw
                 xr[k] += beta * dx
-                gw[k] += dw * dw
-                gx[k] += dx * dx
-                acc[k] += dw * dw + dx * dx
+                aw[k] += dw * dw
+                ax[k] += dx * dx
         br = bc[n, :count]
         for k in range(count):
-            br[k] += acc[k]
+            br[k] += aw[k] + ax[k]
+            gw[k] += aw[k]
+            gx[k] += ax[k]
         for j in range(segs):
             parts[c, j, 3] += row_sum(br, j * sl, sl)
     for j in range(segs):
@@ -233,9 +254,9 @@ def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, m
     for n in range(first_btf, g.shape[1]):
         gr, br = g[c, n], blocks[c, n]
         for j in range(tile_segs[c]):
-            mn = mean[seg_slot[c, j]]
+            mn = FLOAT(mean[seg_slot[c, j]])
             if mn > 0.0:
-                for k in range(j * sl, (j + 1) * sl):
+                for k in range(uint64(j * sl), uint64((j + 1) * sl)):
                     gr[k] += gamma * (br[k] / mn - gr[k])
 
 
@@ -245,11 +266,14 @@ def scratch(n_tiles, n_nodes, n_edges, width, per, n_slots):
     float and int rows of kernels.project_items; per segment the weight, g and gap sums; per
     restart its mean block gap and gap parts."""
     return (
-        np.empty((n_tiles, n_nodes, width)), np.empty((n_tiles, n_nodes, width)),
-        np.empty((n_tiles, n_nodes, width)), np.empty((n_tiles, SCRATCH_ROWS, width)),
+        np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
+        np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
+        np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
+        np.empty((n_tiles, SCRATCH_ROWS, width), dtype=FLOAT),
+        np.empty((n_tiles, JOB_ROWS, width)),
         np.empty((n_tiles, 2, width), dtype=np.int64), np.empty((n_tiles, per, n_edges)),
-        np.zeros((n_tiles, per, n_nodes)), np.zeros((n_tiles, per, 4)),
-        np.empty(n_slots), np.empty((n_slots, 3)),
+        np.zeros((n_tiles, per, n_nodes)), np.empty((n_slots, n_nodes)),
+        np.zeros((n_tiles, per, 4)), np.empty(n_slots), np.empty((n_slots, 3)),
     )  # fmt: skip
 
 
@@ -296,9 +320,9 @@ def close_iteration(
 
 @njit(cache=True, error_model="numpy")
 def iterate(
-    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
+    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
-    w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
+    w, x, y, g, u, iu, yb, blocks, wbar, beta, gamma, gap_stop,
     iters, limit, min_gap, last, n_iter,
 ):  # fmt: skip
     """Run up to ``n_iter`` RRR iterations of the ``n_slots`` restarts in place, all in step,
@@ -314,26 +338,29 @@ def iterate(
     n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
     first_btf = n_in + 1
     n_btf = n_nodes - first_btf
-    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts, mean, sums = scratch(
+    ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, gtot, parts, mean, sums = scratch(
         n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
     )
+    fbeta, fgamma = FLOAT(beta), FLOAT(gamma)
     for t in range(n_iter):
         for c in range(n_tiles):
             sweep_a_concur(
                 c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                targt, free, w, x, y, g, u, yb, blocks, beta,
-                ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+                targt, free, w, x, y, g, u, iu, yb, blocks, fbeta,
+                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, parts,
             )  # fmt: skip
         for s in range(n_slots):
-            consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar)
+            consensus(
+                s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum, gtot, wbar
+            )
         for c in range(n_tiles):
             sweep_update(
-                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
-                blocks, beta, fs_s, parts,
+                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb, wbar,
+                blocks, fbeta, fs_s, parts,
             )  # fmt: skip
         slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
         for c in range(n_tiles):
-            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
+            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, fgamma, mean)
         if close_iteration(
             n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
         ):
@@ -343,9 +370,9 @@ def iterate(
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def iterate_threads(
-    src, dst, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
+    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
-    w, x, y, g, u, yb, blocks, wbar, beta, gamma, gap_stop,
+    w, x, y, g, u, iu, yb, blocks, wbar, beta, gamma, gap_stop,
     iters, limit, min_gap, last, n_iter,
 ):  # fmt: skip
     """:func:`iterate` with each sweep's tiles spread over numba's threads (prange). Sums run
@@ -353,26 +380,29 @@ def iterate_threads(
     n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
     first_btf = n_in + 1
     n_btf = n_nodes - first_btf
-    ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts, mean, sums = scratch(
+    ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, gtot, parts, mean, sums = scratch(
         n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
     )
+    fbeta, fgamma = FLOAT(beta), FLOAT(gamma)
     for t in range(n_iter):
         for c in prange(n_tiles):
             sweep_a_concur(
                 c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                targt, free, w, x, y, g, u, yb, blocks, beta,
-                ya_s, num_s, den_s, fs_s, done_s, wsum, gsum, parts,
+                targt, free, w, x, y, g, u, iu, yb, blocks, fbeta,
+                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, parts,
             )  # fmt: skip
         for s in range(n_slots):
-            consensus(s, slot_ptr, slot_tile, slot_seg, dst, in_ptr, m, first_btf, wsum, gsum, wbar)
+            consensus(
+                s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum, gtot, wbar
+            )
         for c in prange(n_tiles):
             sweep_update(
-                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, yb, wbar,
-                blocks, beta, fs_s, parts,
+                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb, wbar,
+                blocks, fbeta, fs_s, parts,
             )  # fmt: skip
         slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
         for c in prange(n_tiles):
-            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean)
+            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, fgamma, mean)
         if close_iteration(
             n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
         ):
