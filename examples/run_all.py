@@ -31,6 +31,7 @@ from common import ROOT, MissingData, Row
 
 from btfsynth.errors import BtfsynthError
 from btfsynth.files import write_text
+from btfsynth.rrr.kernels import FLOAT
 
 SCRIPTS = {
     "multiplier.py": multiplier.main,
@@ -84,7 +85,9 @@ COLUMNS = ("experiment", "ours", "published / reference", "gradient baseline", "
 
 Plan = list[tuple[str, str]]
 Record = dict[str, object]
-"""What the JSON file keeps per command: its rows, the date and the machine's core count."""
+"""What the JSON file keeps per command: its rows, the date, the machine's core count and the
+precision of the learner's arithmetic (rows of before single precision have none: float64)."""
+PRECISION = FLOAT.__name__
 
 
 def command_of(script: str, args: str) -> str:
@@ -99,6 +102,21 @@ def run(script: str, args: str, quiet: bool) -> list[Row]:
     for row in rows:
         row.command = command_of(script, args)
     return rows
+
+
+def older_kernels(done: dict[str, Record], plan: Plan) -> list[str]:
+    """A paragraph naming the commands whose rows another precision of the learner made."""
+    older = [command_of(*step) for step in plan if command_of(*step) in done]
+    older = [c for c in older if done[c].get("precision", "float64") != PRECISION]
+    if not older:
+        return []
+    listed = ", ".join(f"`{command}`" for command in older)
+    return [
+        "",
+        f"The learner now runs in {PRECISION} (BENCHMARKS.md); the rows of {len(older)} "
+        f"commands come from its earlier float64 kernels: {listed}. Rerun them with "
+        "`--only` to refresh.",
+    ]
 
 
 def markdown(done: dict[str, Record], plan: Plan, skipped: dict[str, str], quick: bool) -> str:
@@ -120,6 +138,7 @@ def markdown(done: dict[str, Record], plan: Plan, skipped: dict[str, str], quick
         "`btfsynth plot` and `btfsynth report`. Where a time budget cut a run, the figure is its "
         "best weights so far and the row says so; the iterations are those of the reported "
         "run. Accuracies are bitwise (per image for MNIST-jr).",
+        *older_kernels(done, plan),
         "",
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "---|" * len(COLUMNS),
@@ -176,8 +195,10 @@ def main(quick: bool, only: str | None, output: Path | None, fresh: bool, quiet:
                 continue
             if any(row.cut == "Ctrl-C" for row in rows):
                 raise KeyboardInterrupt  # the learner kept its best, but the row is not done
-            done[command] = {"date": date.today().isoformat(), "cores": os.cpu_count(),
-                             "rows": [asdict(row) for row in rows]}  # fmt: skip
+            done[command] = {
+                "date": date.today().isoformat(), "cores": os.cpu_count(),
+                "precision": PRECISION, "rows": [asdict(row) for row in rows],
+            }  # fmt: skip
             write_text(store, json.dumps(done, indent=1, ensure_ascii=False) + "\n")
             click.echo(f"  ({time.monotonic() - start:.0f} s)", err=True)
     except KeyboardInterrupt:
