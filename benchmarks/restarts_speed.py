@@ -10,7 +10,7 @@ The 2×2 multiplier (4-4-4-4, σ 3, β 0.2, γ 1e-3, gap 0.01), ``--restarts`` r
 * batched, ``--jobs`` workers (one thread each): the search ``btfsynth learn --restarts``
   runs, with its solve count (the method's gap criterion) and the 95 % binomial interval of
   the reference's 36 %; per core by wall time (starting the workers included, and whatever
-  else the machine runs) and per CPU second of the workers.
+  else the machine runs) and per CPU second (this process and its workers).
 
 Throughput is iterations (of one restart) per second per core. The reference C code is not on
 this machine: without ``--reference`` its figure is the documented one (docs/method.md §7, §9:

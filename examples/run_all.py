@@ -107,15 +107,16 @@ def run(script: str, args: str, quiet: bool) -> list[Row]:
 def older_kernels(done: dict[str, Record], plan: Plan) -> list[str]:
     """A paragraph naming the commands whose rows another precision of the learner made."""
     older = [command_of(*step) for step in plan if command_of(*step) in done]
-    older = [c for c in older if done[c].get("precision", "float64") != PRECISION]
+    precision = {c: done[c].get("precision", "float64") for c in older}
+    older = [c for c in older if precision[c] != PRECISION]
     if not older:
         return []
-    listed = ", ".join(f"`{command}`" for command in older)
+    listed = ", ".join(f"`{command}` ({precision[command]})" for command in older)
     return [
         "",
         f"The learner now runs in {PRECISION} (BENCHMARKS.md); the rows of {len(older)} "
-        f"commands come from its earlier float64 kernels: {listed}. Rerun them with "
-        "`--only` to refresh.",
+        f"commands come from its earlier kernels: {listed}. Rerun them with `--only` to "
+        "refresh.",
     ]
 
 

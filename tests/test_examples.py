@@ -150,8 +150,8 @@ def test_recorded_rows_are_kept_and_only_the_missing_ones_run(tmp_path):
     assert set(json.loads(page_path.with_suffix(".json").read_text())) == set(rows)
     assert "rows run 2026-01-02 to " in page_path.read_text()  # the dates of the rows shown
     # rows recorded without a precision came from the float64 kernels; the page says which
-    older = page_path.read_text().split("earlier float64 kernels: ")[1].split(". Rerun")[0]
-    assert f"`{absent}`" not in older and all(f"`{c}`" in older for c in recorded)
+    older = page_path.read_text().split("earlier kernels: ")[1].split(". Rerun")[0]
+    assert f"`{absent}`" not in older and all(f"`{c}` (float64)" in older for c in recorded)
 
 
 def test_a_script_run_alone_prints_its_rows():

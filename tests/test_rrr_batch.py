@@ -8,7 +8,8 @@ import pytest
 from test_rrr import dag_network, random_data, with_dont_cares
 
 from btfsynth.network import ThresholdNetwork
-from btfsynth.rrr.lanes import MAX_BATCH, Lanes, batch_size, restarts_per_tile
+from btfsynth.rrr import lanes as lanes_module
+from btfsynth.rrr.lanes import MAX_BATCH, TILE_LANES, Lanes, batch_size, restarts_per_tile
 from btfsynth.rrr.layout import initial_state, make_problem
 from btfsynth.rrr.solve import Batch, Params, advance, solve, solve_many
 from btfsynth.tasks import multiplier
@@ -45,10 +46,12 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("tile_lanes", [64, TILE_LANES])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_batch_runs_every_restart_as_it_runs_alone(case):
-    """A fixed number of iterations: each restart of a batch (several per tile, several
-    tiles) has the state and the run it has alone."""
+def test_a_batch_runs_every_restart_as_it_runs_alone(case, tile_lanes, monkeypatch):
+    """A fixed number of iterations: each restart of a batch (several per tile, and with
+    64-lane tiles several tiles) has the state and the run it has alone."""
+    monkeypatch.setattr(lanes_module, "TILE_LANES", tile_lanes)
     net, data = CASES[case](np.random.default_rng(len(case)))
     params = Params(max_iter=150, gap_stop=0.0)  # no run stops early
     seeds = [3, 4, 5, 6, 7, 8, 9]

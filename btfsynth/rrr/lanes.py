@@ -25,8 +25,9 @@ from .layout import CHUNK_ITEMS, Problem, State, tile
 TILE_LANES = 512
 """Lanes of a tile of packed restarts at most. Long rows amortise what every loop over a row
 costs whatever its length (LLVM's run-time alias checks, loop set-up, the per-node work of the
-root solves): the 2×2 batch ran at 4.9 ns per edge·item·iteration in 64-lane tiles and 3.6 ns
-in one of 320 lanes (BENCHMARKS.md); a small problem's tile still fits in the L2 cache."""
+root solves): the kernel alone ran the 2×2 batch at about 4.9 ns per edge·item·iteration in
+64-lane tiles and 3.5 ns in one tile of 288 lanes, measured in the same minutes; a small
+problem's tile still fits in the L2 cache."""
 BATCH_WORK = 16_384
 """Edge·lanes per iteration that a batch of a small problem aims at: enough to amortise the
 per-call and per-restart costs (consensus, bookkeeping) of the kernel."""

@@ -81,8 +81,9 @@ def project_block(w: np.ndarray, x: np.ndarray, y: float, delta: float):
 
 def by_item(problem: Problem, state: State) -> State:
     """The state item-major (``w[i, e]``, ``y[i, n]``), as this module reads it, from the
-    kernels' chunk tiles (layout.State)."""
-    return State(*(untile(a, problem.chunks) for a in (state.w, state.x, state.y, state.g)))
+    kernels' chunk tiles (layout.State), in float64 whatever the tiles' precision."""
+    arrays = (state.w, state.x, state.y, state.g)
+    return State(*(untile(a, problem.chunks).astype(np.float64) for a in arrays))
 
 
 def by_chunk(problem: Problem, state: State) -> State:

@@ -17,8 +17,8 @@ as it would alone. One iteration is:
    target is a don't-care, 0 in ``targt``, concurs like a hidden node); the y update; the
    g-weighted reflected weights summed per segment;
 2. per restart: the consensus weights w̄ from its segment sums, normalised per node;
-3. per tile: A's weights and values again from the stored roots u, then the w and x updates
-   and their gap parts;
+3. per tile: A's weights and values again from the stored roots u and 1/(1 − u²), then the w
+   and x updates and their gap parts;
 4. per tile: the γ metric update, once each restart's mean block gap is known.
 
 Sweep 1 reads w and x; sweep 3 reads and writes them: 24 bytes per edge·item·iteration in
@@ -263,8 +263,8 @@ def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, m
 @njit(cache=True, error_model="numpy")
 def scratch(n_tiles, n_nodes, n_edges, width, per, n_slots):
     """The kernel's scratch: per tile the A values, the concur sums and their weights, the
-    float and int rows of kernels.project_items; per segment the weight, g and gap sums; per
-    restart its mean block gap and gap parts."""
+    FLOAT, float64 (root jobs) and int rows of kernels.project_items; per segment the weight, g
+    and gap sums; per restart its Σ g per node, its mean block gap and its gap parts."""
     return (
         np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
         np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
