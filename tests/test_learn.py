@@ -314,21 +314,27 @@ def test_unsolved_runs_are_not_snapped():
 
 
 def test_a_solution_found_in_parallel_is_no_interruption_and_matches_serial():
-    # seeds 25 and 24 solve at 1837 and 3337 iterations, seed 23 only at 6162: side by side (in
-    # one batch, or in two workers) they finish first, but 23 comes first in seed order, so it
-    # must run on and be the one reported
+    # seeds 25 and 24 solve at 1837 and 3337 iterations, seed 23 only at 6162: side by side
+    # they finish first, but 23 comes first in seed order, so it must run on and be the one
+    # reported
     kw = dict(seed=23, restarts=3)
     serial = learn(multiplier(2).table, [4, 4, 4, 4], jobs=1, **kw)
     parallel = learn(multiplier(2).table, [4, 4, 4, 4], jobs=2, **kw)
     for result in (serial, parallel):
         assert result.solved and not result.interrupted and result.seed == 23
         assert result.iterations == 6162
-    assert np.array_equal(serial.network.weights, parallel.network.weights)
-    for result in (serial, parallel):
         runs = {r["seed"]: r for r in result.runs}
         assert runs[23]["solved"] and runs[23]["iterations"] == 6162, result.runs
-        assert runs[24]["solved"] and runs[24]["iterations"] == 3337, result.runs
-        assert runs[25]["solved"] and runs[25]["iterations"] == 1837, result.runs
+    assert np.array_equal(serial.network.weights, parallel.network.weights)
+    # in one batch the later seeds run in step with 23 and solve first; in two workers one may
+    # lag and be superseded once 23 has solved, which the load decides
+    solve_at = {24: 3337, 25: 1837}
+    for result in (serial, parallel):
+        for run in result.runs:
+            if run["seed"] in solve_at:
+                solved = run["solved"] and run["iterations"] == solve_at[run["seed"]]
+                assert solved or (result is parallel and run["stopped"] == "superseded"), run
+    assert all(r["solved"] for r in serial.runs) and len(serial.runs) == 3
 
 
 def test_many_restarts_keep_a_bounded_window_of_work_in_flight():
