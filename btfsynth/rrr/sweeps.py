@@ -194,13 +194,13 @@ def sweep_update(
     c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb, wbar, blocks,
     beta, fs_s, parts,
 ):  # fmt: skip
-    """Sweep 3: A's weights again from the roots u, then w += β (w̄ − wA) and
+    """Sweep 3: A's weights again from the roots u and 1/(1 − u²), then w += β (w̄ − wA) and
     x += β (y_B[src] − xA), their gap parts, and each segment's total block gap."""
     n_nodes = blocks.shape[1]
     segs = tile_segs[c]
     sl = seg_len[c]
     count = segs * sl
-    wc, xc, uc, ybc, bc = w[c], x[c], u[c], yb[c], blocks[c]
+    wc, xc, uc, iuc, ybc, bc = w[c], x[c], u[c], iu[c], yb[c], blocks[c]
     fs = fs_s[c]
     aw, ax, gw, gx, wl = fs[AW], fs[AX], fs[GW], fs[GX], fs[WL]
     for k in range(count):
@@ -209,7 +209,7 @@ def sweep_update(
     for j in range(segs):
         parts[c, j, 3] = 0.0
     for n in range(first_btf, n_nodes):
-        ur, inv = uc[n, :count], iu[c, n, :count]
+        ur, inv = uc[n, :count], iuc[n, :count]
         for k in range(count):
             aw[k] = 0.0
             ax[k] = 0.0
