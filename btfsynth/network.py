@@ -11,6 +11,7 @@ stored sorted by receiving node), ``out_ptr``/``out_edges`` the edges out of eac
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +23,17 @@ from .truthtable import Seed, TruthTable, rng_from
 OUTPUT_KINDS = ("binary", "class")
 MAX_NODES = 1 << 24
 """Networks beyond 16 M nodes are refused before any memory is taken."""
+
+
+def checked_weights(weights: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """``weights`` as float64, one per edge (src[e] -> dst[e]) and all finite."""
+    weights = np.asarray(weights, dtype=np.float64).ravel()
+    if len(weights) != len(src):
+        raise BtfsynthError(f"{len(weights)} weights for {len(src)} edges")
+    if not np.all(np.isfinite(weights)):
+        e = int(np.flatnonzero(~np.isfinite(weights))[0])
+        raise BtfsynthError(f"edge {src[e]} -> {dst[e]}: weight {weights[e]} is not finite")
+    return weights
 
 
 @dataclass(eq=False)
@@ -47,12 +59,9 @@ class ThresholdNetwork:
     def __post_init__(self) -> None:
         src = np.asarray(self.src, dtype=np.int64).ravel()
         dst = np.asarray(self.dst, dtype=np.int64).ravel()
-        weights = np.asarray(self.weights, dtype=np.float64).ravel()
-        if not len(src) == len(dst) == len(weights):
+        if len(src) != len(dst):
             raise BtfsynthError("src, dst and weights must have one entry per edge")
-        if not np.all(np.isfinite(weights)):
-            e = int(np.flatnonzero(~np.isfinite(weights))[0])
-            raise BtfsynthError(f"edge {src[e]} -> {dst[e]}: weight {weights[e]} is not finite")
+        weights = checked_weights(self.weights, src, dst)
         if not 0 <= self.n_inputs < self.n_nodes or self.n_nodes > MAX_NODES:
             raise BtfsynthError(
                 f"{self.n_nodes} nodes and {self.n_inputs} inputs: need 0 <= inputs < nodes "
@@ -164,19 +173,13 @@ class ThresholdNetwork:
         return self.src[sl], self.weights[sl]
 
     def with_weights(self, weights: np.ndarray, **metadata) -> ThresholdNetwork:
-        """A copy with other weights (in this network's edge order) and extra metadata."""
-        net = ThresholdNetwork(
-            self.n_nodes,
-            self.n_inputs,
-            self.n_outputs,
-            self.src,
-            self.dst,
-            weights,
-            self.input_names,
-            self.output_names,
-            self.output_kind,
-            {**self.metadata, **metadata},
-        )
+        """A copy with other weights (in this network's edge order) and extra metadata.
+
+        The structure is this network's, already checked and sorted, so only the weights are
+        checked: the learner makes one such copy at every checkpoint of every restart."""
+        net = copy.copy(self)
+        net.weights = checked_weights(weights, self.src, self.dst)
+        net.metadata = {**self.metadata, **metadata}
         return net
 
     def normalised(self, weights: np.ndarray) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Smoke tests of the core data types; each module has its own detailed tests."""
 
 import numpy as np
+import pytest
 
 from btfsynth import Kind, Netlist, ThresholdNetwork, TruthTable
+from btfsynth.errors import BtfsynthError
 from btfsynth.passes.aig import to_and2
 from btfsynth.truthtable import all_input_rows
 
@@ -27,6 +29,18 @@ def test_layered_network_forward_matches_hand_computation():
     assert net.accuracy(table) == 1.0
 
 
+def test_with_weights_checks_the_weights_and_leaves_the_original_alone():
+    net = ThresholdNetwork.layered([2, 1])
+    copy = net.with_weights(np.array([1.0, 1.0, 1.0]), note="and")
+    assert copy.weights.tolist() == [1.0, 1.0, 1.0] and copy.metadata["note"] == "and"
+    assert net.weights.tolist() != copy.weights.tolist() and "note" not in net.metadata
+    assert copy.predict(np.array([[0, 0], [1, 1]])).ravel().tolist() == [0, 1]
+    with pytest.raises(BtfsynthError, match="2 weights for 3 edges"):
+        net.with_weights(np.array([1.0, 1.0]))
+    with pytest.raises(BtfsynthError, match="edge 1 -> 3: weight nan is not finite"):
+        net.with_weights(np.array([1.0, np.nan, 1.0]))
+
+
 def test_atomic_write_respects_the_umask_and_leaves_nothing_on_failure(tmp_path):
     import os
 
@@ -47,8 +61,6 @@ def test_atomic_write_respects_the_umask_and_leaves_nothing_on_failure(tmp_path)
 
 
 def test_check_output_refuses_unwritable_paths_before_any_work(tmp_path):
-    import pytest
-
     from btfsynth import BtfsynthError
     from btfsynth.files import check_output
 

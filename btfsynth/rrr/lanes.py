@@ -15,7 +15,7 @@ whichever slot it occupies and whoever its neighbours are: the same as alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -88,6 +88,7 @@ class Lanes:
     limit: np.ndarray  # int64 (capacity,)
     min_gap: np.ndarray  # (capacity,)
     last: np.ndarray  # (capacity, 4)
+    _geometry: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, problem: Problem, capacity: int) -> Lanes:
@@ -163,7 +164,13 @@ class Lanes:
     def geometry(self, active: int) -> tuple:
         """The kernel's description of slots 0..active−1: (tiles in use, segments per tile,
         lanes per segment, slot of each segment, then per slot its segments as a CSR list of
-        (tile, segment) in chunk order)."""
+        (tile, segment) in chunk order). Made once per ``active``: a batch of a small problem
+        calls the kernel thousands of times."""
+        if active not in self._geometry:
+            self._geometry[active] = self._describe(active)
+        return self._geometry[active]
+
+    def _describe(self, active: int) -> tuple:
         tiles = len(self.seg) if self.spread else -(-active // self.per)
         segs = np.empty(tiles, dtype=np.int64)
         seg_slot = np.zeros((tiles, self.per), dtype=np.int64)
