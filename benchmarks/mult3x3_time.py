@@ -2,8 +2,9 @@
 
 6-12-12-12-6, σ 3, β 0.2, γ 1e-4, gap 0.01, up to 1e6 iterations per restart (method.md §5),
 as ``btfsynth learn mult:3 --widths 6-12-12-12-6 --gamma 1e-4 --max-iter 1000000 --seed S
---restarts R --jobs J`` runs it: restarts S, S+1, ... side by side on J worker processes, the
-reported run the solving restart of the lowest seed, after every lower seed has finished. The
+--restarts R --jobs J`` runs it: restarts S, S+1, ... on J cores (a 3×3 restart runs on two
+threads, lanes.restart_threads, so J // 2 at a time), the reported run the solving restart of
+the lowest seed, after every lower seed has finished. The
 base seeds are 0, 10, 20, ... so that no two searches share a restart. Every solution is
 snapped, compiled (btfsynth.compile, proven equal to the network) and checked on all 64 rows.
 

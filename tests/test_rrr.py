@@ -17,7 +17,7 @@ from btfsynth.dataset import Dataset
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr import kernels, reference
 from btfsynth.rrr.kernels import FLOAT
-from btfsynth.rrr.lanes import Lanes
+from btfsynth.rrr.lanes import NODE_PARTS, Lanes, node_parts
 from btfsynth.rrr.layout import (
     CHUNK_ITEMS,
     MAX_CHUNKS,
@@ -85,18 +85,21 @@ def with_dont_cares(data: Dataset, rng, fraction: float = 0.4) -> Dataset:
 
 
 @pytest.mark.parametrize("kind", [*KINDS, "binary, don't-cares", "hypercube, don't-cares"])
-@pytest.mark.parametrize("shape", ["layered", "dag"])
+@pytest.mark.parametrize("shape", ["layered", "dag", "wide"])
 def test_kernel_iteration_matches_reference(kind, shape):
     """Also with don't-care targets: such an output is not clamped but concurs like a hidden
-    node (in the DAG, output 6 feeds output 7 and so has an out-edge)."""
+    node (in the DAG, output 6 feeds output 7 and so has an out-edge); and for a restart whose
+    nodes are split in two parts (the wide net: one restart fills its tiles)."""
     rng = np.random.default_rng(len(kind) + len(shape))
-    net = ThresholdNetwork.layered([3, 4, 3, 2]) if shape == "layered" else dag_network()
+    nets = {"layered": [3, 4, 3, 2], "wide": [3, 40, 40, 2]}
+    net = ThresholdNetwork.layered(nets[shape]) if shape in nets else dag_network()
     data = random_data(kind.split(",")[0], 3, 2, 19, rng)
     if "don't-cares" in kind:
         data = with_dont_cares(data, rng)
         assert data.has_dont_cares and data.care.any()
     problem = make_problem(net, data, sigma=3.0)
     problem.chunks = np.array([0, 5, 12, 19])  # uneven chunks
+    assert len(node_parts(problem)) - 1 == (NODE_PARTS if shape == "wide" else 1)
     state = initial_state(problem, seed=7)
     g = untile(state.g, problem.chunks)
     g[:, problem.first_btf :] = rng.uniform(0.3, 3.0, (19, problem.n_btf))
@@ -128,6 +131,7 @@ lanes_module.TILE_LANES = 48  # three 16-item restarts per tile, so that tiles r
 cases = [
     (planted_andor([12, 16, 16, 4], items=200, seed=3).dataset, [12, 16, 16, 4], 1),
     (multiplier(2).dataset, [4, 4, 4, 4], 9),  # 9 restarts packed in three tiles
+    (multiplier(3).dataset, [6, 12, 12, 12, 6], 1),  # one restart, its nodes in two parts
 ]
 same = True
 for data, widths, restarts in cases:

@@ -65,6 +65,51 @@ def batch_size(n_items: int, n_edges: int) -> int:
     return int(max(1, min(per * tiles, MAX_BATCH // per * per)))
 
 
+NODE_PARTS = 2
+"""Parts a restart's nodes are split into when it runs alone in one tile (node_parts)."""
+
+
+def restart_threads(n_items: int, n_edges: int, n_btf: int) -> int:
+    """Threads one restart of a problem can use: NODE_PARTS when it runs alone in one tile
+    (one chunk of items, batch size 1: the 3×3 multiplier), else 1 (its tiles, or its
+    batch's, share the threads instead; a search runs such restarts side by side).
+
+    >>> restart_threads(64, 474, 42), restart_threads(16, 60, 12), restart_threads(256, 5280, 160)
+    (2, 1, 1)
+    """
+    alone = n_items <= CHUNK_ITEMS and batch_size(n_items, n_edges) == 1
+    return NODE_PARTS if alone and n_btf >= NODE_PARTS else 1
+
+
+def node_parts(problem: Problem) -> np.ndarray:
+    """Where sweeps 1 and 3 split the nodes of a restart, as bounds: part p has nodes
+    ``bounds[p]`` to ``bounds[p + 1]`` (part 0 also the bias and the inputs).
+
+    A restart that fills a tile alone has no other tiles to share the threads with, so its BTF
+    nodes are split in restart_threads parts of about equal edges; each part's blocks project
+    and concur into sums of its own, added in part order, so that two threads can run one
+    restart. The split depends on the problem alone, never on the threads, so a seed still
+    determines its run. Measured on the 3×3 multiplier, two threads ran a restart 1.5× as fast
+    as one (BENCHMARKS.md).
+
+    >>> from btfsynth.network import ThresholdNetwork
+    >>> from btfsynth.rrr.layout import make_problem
+    >>> from btfsynth.tasks import multiplier
+    >>> def bounds(bits, widths):
+    ...     net = ThresholdNetwork.layered(widths)
+    ...     return node_parts(make_problem(net, multiplier(bits).dataset, 3.0)).tolist()
+    >>> bounds(3, [6, 12, 12, 12, 6]), bounds(2, [4, 4, 4, 4])
+    ([0, 31, 49], [0, 17])
+    """
+    parts = restart_threads(problem.n_items, problem.n_edges, problem.n_btf)
+    edges = np.cumsum(np.diff(problem.in_ptr)[problem.first_btf :])
+    cuts = [
+        problem.first_btf + int(np.searchsorted(edges, edges[-1] * p / parts)) + 1
+        for p in range(1, parts)
+    ]
+    return np.array([0, *cuts, problem.n_nodes], dtype=np.int64)
+
+
 @dataclass(eq=False)
 class Lanes:
     """The tiles of a batch of up to ``capacity`` restarts of ``problem``, the per-restart
@@ -88,6 +133,7 @@ class Lanes:
     limit: np.ndarray  # int64 (capacity,)
     min_gap: np.ndarray  # (capacity,)
     last: np.ndarray  # (capacity, 4)
+    bounds: np.ndarray  # int64 (parts + 1,): node_parts
     _geometry: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -117,6 +163,7 @@ class Lanes:
             np.zeros(shape_v, FLOAT),
             np.zeros((capacity, problem.n_edges)), np.zeros(capacity, dtype=np.int64),
             np.zeros(capacity, dtype=np.int64), np.full(capacity, np.inf), np.zeros((capacity, 4)),
+            node_parts(problem),
         )  # fmt: skip
 
     @property

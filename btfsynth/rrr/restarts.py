@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
+from .lanes import restart_threads
 from .solve import Batch, Params, Progress, Run, Stop
 
 
@@ -210,9 +211,18 @@ def search_restarts(
     ``keep_runs``, so that many restarts need little memory. ``progress`` sees every block of
     iterations of every run, from this process or from the workers. After ``seconds`` every run
     stops at its next block, keeping its best weights (``stopped`` "budget"). ``cluster``
-    (a Dask address, see :mod:`btfsynth.cluster`) runs the restarts there instead."""
+    (a Dask address, see :mod:`btfsynth.cluster`) runs the restarts there instead.
+
+    ``jobs`` is the cores to use. A restart that can use several threads (one that fills a
+    tile alone, lanes.restart_threads: the 3×3 multiplier) gets them, and the search runs
+    jobs // threads such restarts side by side: with stop at the first solution, a faster
+    lowest seed answers sooner than two slower seeds side by side."""
     tracker = Tracker(seeds, params, stop_at_first, progress, keep_runs)
-    parallel = cluster is None and jobs > 1 and len(seeds) > 1
+    threads = min(
+        jobs, restart_threads(data.n_items, network.n_edges, network.n_nodes - network.first_btf)
+    )
+    workers = max(1, jobs // threads)
+    parallel = cluster is None and workers > 1 and len(seeds) > 1
     if parallel:
         from .workers import compile_first, run_parallel  # here: workers import this module
 
@@ -225,7 +235,7 @@ def search_restarts(
 
             run_cluster(tracker, network, data, params, test, cluster)
         elif parallel:
-            run_parallel(tracker, network, data, params, test, jobs)
+            run_parallel(tracker, network, data, params, test, workers, threads)
         else:
             _serial(tracker, network, data, params, test)
     return tracker.result()

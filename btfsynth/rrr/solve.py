@@ -25,9 +25,9 @@ import numpy as np
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
 from .kernels import FLOAT, JOB_ROWS, SCRATCH_ROWS
-from .lanes import Lanes, batch_size
+from .lanes import NODE_PARTS, Lanes, batch_size
 from .layout import chunk_bounds, initial_state, input_codes, make_problem
-from .sweeps import iterate, iterate_threads
+from .sweeps import SPACER, iterate, iterate_threads
 
 CHECKPOINT_RATIO = 1.25
 """Checkpoint k+1 is at about 1.25 × checkpoint k (at least one iteration later)."""
@@ -162,16 +162,18 @@ def curves(history: list[Checkpoint]) -> dict[str, list]:
 
 
 def state_bytes(n_nodes: int, n_edges: int, n_items: int, restarts: int = 1) -> int:
-    """Peak bytes a batch of ``restarts`` runs allocates, from the sizes alone (nothing is
-    allocated): per run, the FLOAT state tiles w, x (per edge·item) and y, g (per node·item)
-    with their float64 item-major draws and FLOAT copies while initial_state tiles them, the
-    workspace u, 1/(1 − u²), y_B, G, the kernel's per-node scratch (three tiles), its
-    SCRATCH_ROWS FLOAT, JOB_ROWS float64 and two int64 rows per item, and the network's and
-    problem's edge arrays."""
+    """Peak bytes a batch of ``restarts`` runs allocates at most, from the sizes alone (nothing
+    is allocated): per run, the FLOAT state tiles w, x (per edge·item) and y, g (per
+    node·item) with their float64 item-major draws and FLOAT copies while initial_state tiles
+    them, the workspace u, 1/(1 − u²), y_B, G, the kernel's per-node scratch (the A values,
+    and the concur sums and weights of each of up to NODE_PARTS parts), and per part its
+    SCRATCH_ROWS FLOAT, JOB_ROWS float64 and two int64 rows per item with their spacers, and
+    the network's and problem's edge arrays."""
     chunks = chunk_bounds(n_items)  # at most 17 numbers
     cells = (len(chunks) - 1) * int(np.diff(chunks).max())
     size = np.dtype(FLOAT).itemsize
-    per_cell = size * (2 * n_edges + 9 * n_nodes + SCRATCH_ROWS) + 8 * (JOB_ROWS + 2)
+    rows = size * (SCRATCH_ROWS + SPACER) + 8 * (JOB_ROWS + 2 + 2 * SPACER)
+    per_cell = size * (2 * n_edges + (7 + 2 * NODE_PARTS) * n_nodes) + NODE_PARTS * rows
     originals = n_items * (2 * n_edges + 2 * n_nodes) * (8 + size)
     return restarts * (cells * per_cell + originals + 8 * (8 * n_edges + 4 * n_nodes))
 
@@ -183,7 +185,8 @@ def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: boo
     p, s = lanes.problem, lanes.state
     return (iterate_threads if parallel else iterate)(
         p.src, p.in_ptr, p.m, p.delta, p.n_inputs, p.n_outputs, p.input_code,
-        lanes.datat, lanes.targt, p.free_outputs, p.n_items, *lanes.geometry(active),
+        lanes.datat, lanes.targt, p.free_outputs, p.n_items, lanes.bounds,
+        *lanes.geometry(active),
         s.w, s.x, s.y, s.g, lanes.u, lanes.iu, lanes.yb, lanes.blocks, lanes.wbar,
         params.beta, params.gamma, params.gap_stop,
         lanes.iters, lanes.limit, lanes.min_gap, lanes.last, count,
@@ -334,7 +337,8 @@ class Batch:
             lanes.limit[slot] = min(a.checkpoint, params.max_iter)
         work = count * p.n_items * p.n_edges
         tiles = len(lanes.seg) if lanes.spread else -(-count // lanes.per)
-        parallel = self.threads > 1 and tiles > 1 and work >= PARALLEL_MIN_WORK
+        units = tiles * (len(lanes.bounds) - 1)  # what sweeps 1 and 3 run side by side
+        parallel = self.threads > 1 and units > 1 and work >= PARALLEL_MIN_WORK
         tick = time.perf_counter()
         try:
             done = advance(lanes, params, self.block, count, parallel)

@@ -9,17 +9,20 @@ so that its rows are long enough to fill the SIMD lanes; a large one spreads a s
 items over several tiles (its chunks). Every sum over items is taken per segment (kernels.
 row_sum) and then over a restart's segments in chunk order, so a restart's arithmetic does not
 depend on the other restarts, on where its lanes sit, or on the thread count: it runs exactly
-as it would alone. One iteration is:
+as it would alone. A restart that fills a tile alone has its nodes split in parts
+(lanes.node_parts), and the sweeps run per tile and part, so that two threads can share it;
+each part concurs into sums of its own, added in part order. One iteration is:
 
-1. per tile (in parallel): P_A of every block, node by node, for all the tile's lanes at once
-   (kernels.project_items); the reflection 2A − z; the value concur of P_B (each edge's row
-   added to its source's row; outputs clamped to their targets, except that an output whose
-   target is a don't-care, 0 in ``targt``, concurs like a hidden node); the y update; the
-   g-weighted reflected weights summed per segment;
+1. per tile and part (in parallel): P_A of every block, node by node, for all the tile's
+   lanes at once (kernels.project_items); the reflection 2A − z; the value concur of P_B
+   (each edge's row added to its source's row); the g-weighted reflected weights summed per
+   segment; then per tile and part, the parts' sums added, P_B's values (outputs clamped to
+   their targets, except that an output whose target is a don't-care, 0 in ``targt``,
+   concurs like a hidden node) and the y update;
 2. per restart: the consensus weights w̄ from its segment sums, normalised per node;
-3. per tile: A's weights and values again from the stored roots u and 1/(1 − u²), then the w
-   and x updates and their gap parts;
-4. per tile: the γ metric update, once each restart's mean block gap is known.
+3. per tile and part: A's weights and values again from the stored roots u and 1/(1 − u²),
+   then the w and x updates and their gap parts;
+4. per tile and part: the γ metric update, once each restart's mean block gap is known.
 
 Sweep 1 reads w and x; sweep 3 reads and writes them: 24 bytes per edge·item·iteration in
 single precision (kernels.FLOAT, kernels.STREAM_BYTES). ``reference.py`` is the plain version
@@ -51,30 +54,74 @@ from .kernels import (
 
 @njit(cache=True, error_model="numpy")
 def sweep_a_concur(
-    c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat, targt, free,
-    w, x, y, g, u, iu, yb, blocks, beta, ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum,
-    parts,
+    c, part, bounds, tile_segs, seg_len, src, in_ptr, delta, n_in, input_code, datat, w, x, y,
+    g, u, iu, ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum,
 ):  # fmt: skip
-    """Sweep 1 over the lanes of tile c (see the module docstring). Nodes are in topological
-    order (src < dst), so a node's own concur term is set before any out-edge of a later block
-    adds to it. ``free`` says that some targets are don't-cares (0 in ``targt``); without
-    them, the outputs take the plain clamping loop."""
-    n_nodes = y.shape[1]
+    """Sweep 1 over the lanes of tile c for the nodes of ``part`` (nodes ``bounds[part]`` to
+    ``bounds[part + 1]``; part 0 also has the bias and the inputs): P_A of each BTF block and
+    its edges' reflections, concurred into the part's own sums. Nodes are in topological order
+    (src < dst), so a node's own concur term is set before any out-edge of a later block of its
+    part adds to it; the rows of earlier parts' nodes start at 0 (merge_concur adds them)."""
     first_btf = n_in + 1
-    first_out = n_nodes - n_out
     segs = tile_segs[c]
     sl = seg_len[c]
     count = segs * sl
-    wc, xc, yc, gc, uc, iuc, ybc, bc = w[c], x[c], y[c], g[c], u[c], iu[c], yb[c], blocks[c]
+    wc, xc, yc, gc, uc, iuc = w[c], x[c], y[c], g[c], u[c], iu[c]
+    unit = c * (len(bounds) - 1) + part
     ya = ya_s[c]
-    num = num_s[c]
-    den = den_s[c]
-    fs = fs_s[c]
-    done = done_s[c]
+    num = num_s[c, part]
+    den = den_s[c, part]
+    fs = fs_s[unit]
+    done = done_s[unit]
     ws = wsum[c]
     gs = gsum[c]
     pr, qr, term = fs[P], fs[Q], fs[TERM]
-    # -- P_A of the bias and the inputs, and their own concur terms
+    lo, hi = bounds[part], bounds[part + 1]
+    if part == 0:
+        input_values(c, count, n_in, input_code, datat, y, g, ya, num, den)
+    for n in range(lo):
+        nr, dr = num[n], den[n]
+        for k in range(count):
+            nr[k] = 0.0
+            dr[k] = 0.0
+    for n in range(max(lo, first_btf), hi):
+        a = in_ptr[n]
+        b = in_ptr[n + 1]
+        for k in range(count):
+            pr[k] = 0.0
+            qr[k] = 0.0
+        for e in range(a, b):
+            wr, xr = wc[e, :count], xc[e, :count]
+            for k in range(count):
+                pr[k] += wr[k] * xr[k]
+                qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
+        ur, inv = uc[n, :count], iuc[n, :count]
+        yar, gr, yr, nr, dr = ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
+        project_items(count, yr, FLOAT(delta[n]), yar, ur, inv, fs, fj_s[unit], done[0], done[1])
+        for k in range(count):
+            nr[k] = gr[k] * (TWO * yar[k] - yr[k])
+            dr[k] = gr[k]
+        for j in range(segs):
+            gs[j, n] = row_sum(gr, j * sl, sl)
+        for e in range(a, b):
+            s = src[e]
+            wr, xr, ns = wc[e, :count], xc[e, :count], num[s]
+            for k in range(count):
+                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
+                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
+                term[k] = gr[k] * (TWO * wk - wr[k])
+                ns[k] += gr[k] * (TWO * xk - xr[k])
+            for k in range(count):
+                den[s, k] += gr[k]
+            for j in range(segs):
+                ws[j, e] = row_sum(term, j * sl, sl)
+
+
+@njit(cache=True, error_model="numpy")
+def input_values(c, count, n_in, input_code, datat, y, g, ya, num, den):
+    """P_A of the bias and the inputs on the lanes of tile c, and their own concur terms."""
+    first_btf = n_in + 1
+    yc, gc = y[c], g[c]
     for k in range(count):
         ya[0, k] = -1.0
     if input_code == 0:
@@ -99,42 +146,36 @@ def sweep_a_concur(
         for k in range(count):
             nr[k] = gr[k] * (TWO * yar[k] - yr[k])
             dr[k] = gr[k]
-    # -- per BTF block: P_A on all lanes, its own term, and its edges' reflections concurred
-    for n in range(first_btf, n_nodes):
-        a = in_ptr[n]
-        b = in_ptr[n + 1]
-        for k in range(count):
-            pr[k] = 0.0
-            qr[k] = 0.0
-        for e in range(a, b):
-            wr, xr = wc[e, :count], xc[e, :count]
+
+
+@njit(cache=True, error_model="numpy")
+def merge_concur(
+    c, part, bounds, tile_segs, seg_len, n_in, n_out, targt, free, y, yb, blocks, beta, ya_s,
+    num_s, den_s, parts,
+):  # fmt: skip
+    """The rest of sweep 1 on tile c, for the nodes of ``part``: each node's sums from the
+    later parts added to its own part's, in part order; then P_B's values (outputs clamped to
+    their targets, except that an output whose target is a don't-care, 0 in ``targt``, concurs
+    like a hidden node; ``free`` says some are, otherwise the outputs take the plain clamping
+    loop), the y update and its gap part."""
+    n_nodes = y.shape[1]
+    first_btf = n_in + 1
+    first_out = n_nodes - n_out
+    segs = tile_segs[c]
+    sl = seg_len[c]
+    count = segs * sl
+    yc, ybc, bc, ya = y[c], yb[c], blocks[c], ya_s[c]
+    num, den, pc = num_s[c, part], den_s[c, part], parts[c, part]
+    lo, hi = bounds[part], bounds[part + 1]
+    for later in range(part + 1, len(bounds) - 1):
+        for n in range(lo, hi):
+            nr, dr, nl, dl = num[n], den[n], num_s[c, later, n], den_s[c, later, n]
             for k in range(count):
-                pr[k] += wr[k] * xr[k]
-                qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
-        ur, inv = uc[n, :count], iuc[n, :count]
-        yar, gr, yr, nr, dr = ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
-        project_items(count, yr, FLOAT(delta[n]), yar, ur, inv, fs, fj_s[c], done[0], done[1])
-        for k in range(count):
-            nr[k] = gr[k] * (TWO * yar[k] - yr[k])
-            dr[k] = gr[k]
-        for j in range(segs):
-            gs[j, n] = row_sum(gr, j * sl, sl)
-        for e in range(a, b):
-            s = src[e]
-            wr, xr, ns = wc[e, :count], xc[e, :count], num[s]
-            for k in range(count):
-                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
-                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
-                term[k] = gr[k] * (TWO * wk - wr[k])
-                ns[k] += gr[k] * (TWO * xk - xr[k])
-            for k in range(count):
-                den[s, k] += gr[k]
-            for j in range(segs):
-                ws[j, e] = row_sum(term, j * sl, sl)
-    # -- P_B's values, the y update and its gap part
+                nr[k] += nl[k]
+                dr[k] += dl[k]
     for j in range(segs):
-        parts[c, j, 1] = 0.0
-    for n in range(n_nodes):
+        pc[j, 1] = 0.0
+    for n in range(lo, hi):
         ybr, yr, yar = ybc[n, :count], yc[n, :count], ya[n]
         if n < first_out:
             nr, dr = num[n], den[n]
@@ -158,7 +199,7 @@ def sweep_a_concur(
                 yr[k] += beta * dy
                 br[k] = dy * dy
             for j in range(segs):
-                parts[c, j, 1] += row_sum(br, j * sl, sl)
+                pc[j, 1] += row_sum(br, j * sl, sl)
 
 
 @njit(cache=True, error_model="numpy")
@@ -191,24 +232,25 @@ def consensus(s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum
 
 @njit(cache=True, error_model="numpy")
 def sweep_update(
-    c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb, wbar, blocks,
-    beta, fs_s, parts,
+    c, part, bounds, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb,
+    wbar, blocks, beta, fs_s, parts,
 ):  # fmt: skip
-    """Sweep 3: A's weights again from the roots u and 1/(1 − u²), then w += β (w̄ − wA) and
-    x += β (y_B[src] − xA), their gap parts, and each segment's total block gap."""
-    n_nodes = blocks.shape[1]
+    """Sweep 3 on tile c for the BTF nodes of ``part``: A's weights again from the roots u and
+    1/(1 − u²), then w += β (w̄ − wA) and x += β (y_B[src] − xA), their gap parts, and each
+    segment's total block gap (per part: slot_gaps adds the parts in order)."""
     segs = tile_segs[c]
     sl = seg_len[c]
     count = segs * sl
     wc, xc, uc, iuc, ybc, bc = w[c], x[c], u[c], iu[c], yb[c], blocks[c]
-    fs = fs_s[c]
+    fs = fs_s[c * (len(bounds) - 1) + part]
+    pc = parts[c, part]
     aw, ax, gw, gx, wl = fs[AW], fs[AX], fs[GW], fs[GX], fs[WL]
     for k in range(count):
         gw[k] = 0.0
         gx[k] = 0.0
     for j in range(segs):
-        parts[c, j, 3] = 0.0
-    for n in range(first_btf, n_nodes):
+        pc[j, 3] = 0.0
+    for n in range(max(bounds[part], first_btf), bounds[part + 1]):
         ur, inv = uc[n, :count], iuc[n, :count]
         for k in range(count):
             aw[k] = 0.0
@@ -240,18 +282,18 @@ def sweep_update(
             gw[k] += aw[k]
             gx[k] += ax[k]
         for j in range(segs):
-            parts[c, j, 3] += row_sum(br, j * sl, sl)
+            pc[j, 3] += row_sum(br, j * sl, sl)
     for j in range(segs):
-        parts[c, j, 0] = row_sum(gx, j * sl, sl)
-        parts[c, j, 2] = row_sum(gw, j * sl, sl)
+        pc[j, 0] = row_sum(gx, j * sl, sl)
+        pc[j, 2] = row_sum(gw, j * sl, sl)
 
 
 @njit(cache=True, error_model="numpy")
-def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean):
-    """Sweep 4: g ← g + γ (G / mean(G) − g) on the BTF blocks of tile c, each segment with its
-    restart's mean block gap (skipped where that mean is 0)."""
+def sweep_metric(c, part, bounds, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, mean):
+    """Sweep 4: g ← g + γ (G / mean(G) − g) on the BTF blocks of tile c in ``part``, each
+    segment with its restart's mean block gap (skipped where that mean is 0)."""
     sl = seg_len[c]
-    for n in range(first_btf, g.shape[1]):
+    for n in range(max(bounds[part], first_btf), bounds[part + 1]):
         gr, br = g[c, n], blocks[c, n]
         for j in range(tile_segs[c]):
             mn = FLOAT(mean[seg_slot[c, j]])
@@ -260,37 +302,50 @@ def sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, gamma, m
                     gr[k] += gamma * (br[k] / mn - gr[k])
 
 
+PAD = 16
+"""Gap sums kept per tile, part and segment (4 used): 128 bytes apart, so that two threads
+adding to two parts' sums never write the same cache line."""
+SPACER = 16
+"""Unused rows after each tile and part's scratch rows. Without them (and PAD), two threads
+ran one 3×3 restart no faster than one thread in about half the runs, depending on where
+the scratch landed in memory: their rows shared cache lines (BENCHMARKS.md)."""
+
+
 @njit(cache=True, error_model="numpy")
-def scratch(n_tiles, n_nodes, n_edges, width, per, n_slots):
-    """The kernel's scratch: per tile the A values, the concur sums and their weights, the
-    FLOAT, float64 (root jobs) and int rows of kernels.project_items; per segment the weight, g
-    and gap sums; per restart its Σ g per node, its mean block gap and its gap parts."""
+def scratch(n_tiles, n_parts, n_nodes, n_edges, width, per, n_slots):
+    """The kernel's scratch: per tile the A values; per tile and part the concur sums and
+    their weights, the FLOAT, float64 (root jobs) and int rows of kernels.project_items, and
+    per segment the gap sums; per tile and segment the weight and g sums; per restart its Σ g
+    per node, its mean block gap and its gap parts."""
+    units = n_tiles * n_parts
     return (
         np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
-        np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
-        np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
-        np.empty((n_tiles, SCRATCH_ROWS, width), dtype=FLOAT),
-        np.empty((n_tiles, JOB_ROWS, width)),
-        np.empty((n_tiles, 2, width), dtype=np.int64), np.empty((n_tiles, per, n_edges)),
+        np.empty((n_tiles, n_parts, n_nodes, width), dtype=FLOAT),
+        np.empty((n_tiles, n_parts, n_nodes, width), dtype=FLOAT),
+        np.empty((units, SCRATCH_ROWS + SPACER, width), dtype=FLOAT),
+        np.empty((units, JOB_ROWS + SPACER, width)),
+        np.empty((units, 2 + SPACER, width), dtype=np.int64), np.empty((n_tiles, per, n_edges)),
         np.zeros((n_tiles, per, n_nodes)), np.empty((n_slots, n_nodes)),
-        np.zeros((n_tiles, per, 4)), np.empty(n_slots), np.empty((n_slots, 3)),
+        np.zeros((n_tiles, n_parts, per, PAD)), np.empty(n_slots), np.empty((n_slots, 3)),
     )  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy")
 def slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums):
-    """Each restart's mean block gap and its w, x, y gap sums, from its segments in order."""
+    """Each restart's mean block gap and its w, x, y gap sums, from its segments in order
+    (each segment's parts in order)."""
     for s in range(n_slots):
         sx = 0.0
         sy = 0.0
         sw = 0.0
         total = 0.0
         for i in range(slot_ptr[s], slot_ptr[s + 1]):
-            pc = parts[slot_tile[i], slot_seg[i]]
-            sx += pc[0]
-            sy += pc[1]
-            sw += pc[2]
-            total += pc[3]
+            for part in range(parts.shape[1]):
+                pc = parts[slot_tile[i], part, slot_seg[i]]
+                sx += pc[0]
+                sy += pc[1]
+                sw += pc[2]
+                total += pc[3]
         mean[s] = total / (n_items * n_btf)
         sums[s, 0] = sw
         sums[s, 1] = sx
@@ -320,7 +375,7 @@ def close_iteration(
 
 @njit(cache=True, error_model="numpy")
 def iterate(
-    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
+    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items, bounds,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
     w, x, y, g, u, iu, yb, blocks, wbar, beta, gamma, gap_stop,
     iters, limit, min_gap, last, n_iter,
@@ -332,35 +387,45 @@ def iterate(
     parts) of its latest one and ``min_gap[s]`` their running minimum. The call returns (the
     number of iterations done) after the iteration where any restart has solved (min gap below
     ``gap_stop``) or reached ``limit[s]`` (its next checkpoint), so that the caller sees every
-    restart at its own checkpoints, as a run alone would. :func:`iterate_threads` is the same
-    loop with the tiles on numba's threads; it is a function of its own so that a process that
-    never needs threads (a worker, a small problem) never compiles the parallel version."""
+    restart at its own checkpoints, as a run alone would. Sweeps 1 and 3 run per tile and part
+    of the nodes (``bounds``, lanes.node_parts). :func:`iterate_threads` is the same loop with
+    those on numba's threads; it is a function of its own so that a process that never needs
+    threads (a worker, a small problem) never compiles the parallel version."""
     n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
     first_btf = n_in + 1
     n_btf = n_nodes - first_btf
+    n_parts = len(bounds) - 1
     ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, gtot, parts, mean, sums = scratch(
-        n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
+        n_tiles, n_parts, n_nodes, n_edges, w.shape[2], per, n_slots
     )
     fbeta, fgamma = FLOAT(beta), FLOAT(gamma)
     for t in range(n_iter):
-        for c in range(n_tiles):
+        for unit in range(n_tiles * n_parts):
             sweep_a_concur(
-                c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                targt, free, w, x, y, g, u, iu, yb, blocks, fbeta,
-                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, parts,
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, src, in_ptr,
+                delta, n_in, input_code, datat, w, x, y, g, u, iu,
+                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum,
+            )  # fmt: skip
+        for unit in range(n_tiles * n_parts):
+            merge_concur(
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, n_in, n_out, targt,
+                free, y, yb, blocks, fbeta, ya_s, num_s, den_s, parts,
             )  # fmt: skip
         for s in range(n_slots):
             consensus(
                 s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum, gtot, wbar
             )
-        for c in range(n_tiles):
+        for unit in range(n_tiles * n_parts):
             sweep_update(
-                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb, wbar,
-                blocks, fbeta, fs_s, parts,
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, src,
+                in_ptr, first_btf, w, x, u, iu, yb, wbar, blocks, fbeta, fs_s, parts,
             )  # fmt: skip
         slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
-        for c in range(n_tiles):
-            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, fgamma, mean)
+        for unit in range(n_tiles * n_parts):
+            sweep_metric(
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, first_btf,
+                g, blocks, fgamma, mean,
+            )  # fmt: skip
         if close_iteration(
             n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
         ):
@@ -370,39 +435,48 @@ def iterate(
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def iterate_threads(
-    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items,
+    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items, bounds,
     n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
     w, x, y, g, u, iu, yb, blocks, wbar, beta, gamma, gap_stop,
     iters, limit, min_gap, last, n_iter,
 ):  # fmt: skip
-    """:func:`iterate` with each sweep's tiles spread over numba's threads (prange). Sums run
-    in the same order, so the result is the same bit for bit."""
+    """:func:`iterate` with the sweeps spread over numba's threads by tile and part (prange).
+    Sums run in the same order, so the result is the same bit for bit."""
     n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
     first_btf = n_in + 1
     n_btf = n_nodes - first_btf
+    n_parts = len(bounds) - 1
     ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, gtot, parts, mean, sums = scratch(
-        n_tiles, n_nodes, n_edges, w.shape[2], per, n_slots
+        n_tiles, n_parts, n_nodes, n_edges, w.shape[2], per, n_slots
     )
     fbeta, fgamma = FLOAT(beta), FLOAT(gamma)
     for t in range(n_iter):
-        for c in prange(n_tiles):
+        for unit in prange(n_tiles * n_parts):
             sweep_a_concur(
-                c, tile_segs, seg_len, src, in_ptr, delta, n_in, n_out, input_code, datat,
-                targt, free, w, x, y, g, u, iu, yb, blocks, fbeta,
-                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, parts,
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, src, in_ptr,
+                delta, n_in, input_code, datat, w, x, y, g, u, iu,
+                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum,
+            )  # fmt: skip
+        for unit in prange(n_tiles * n_parts):
+            merge_concur(
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, n_in, n_out, targt,
+                free, y, yb, blocks, fbeta, ya_s, num_s, den_s, parts,
             )  # fmt: skip
         for s in range(n_slots):
             consensus(
                 s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum, gtot, wbar
             )
-        for c in prange(n_tiles):
+        for unit in prange(n_tiles * n_parts):
             sweep_update(
-                c, tile_segs, seg_len, seg_slot, src, in_ptr, first_btf, w, x, u, iu, yb, wbar,
-                blocks, fbeta, fs_s, parts,
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, src,
+                in_ptr, first_btf, w, x, u, iu, yb, wbar, blocks, fbeta, fs_s, parts,
             )  # fmt: skip
         slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
-        for c in prange(n_tiles):
-            sweep_metric(c, tile_segs, seg_len, seg_slot, first_btf, g, blocks, fgamma, mean)
+        for unit in prange(n_tiles * n_parts):
+            sweep_metric(
+                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, first_btf,
+                g, blocks, fgamma, mean,
+            )  # fmt: skip
         if close_iteration(
             n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
         ):

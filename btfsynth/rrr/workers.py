@@ -1,9 +1,10 @@
 """Parallel restarts: worker processes and the parent's loop that feeds and drains them.
 
 Workers are spawned (not forked: numba's thread pool does not survive a fork) and run one numba
-thread each; the kernels sum in a fixed chunk order, so a seed gives the same run in a worker as
-in the parent. Workers ignore SIGINT and SIGTERM (Ctrl-C reaches the whole process group, and so
-may a SIGTERM): the parent alone decides when to stop. They are started with both signals
+thread each, or the threads one restart can use (lanes.restart_threads); the kernels sum in a
+fixed order, so a seed gives the same run in a worker as in the parent. Workers ignore SIGINT
+and SIGTERM (Ctrl-C reaches the whole process group, and so may a SIGTERM): the parent alone
+decides when to stop. They are started with both signals
 blocked, so none can land before the worker has set them to ignored.
 
 Every worker runs its restarts as one batch (solve.Batch: R restarts side by side in the
@@ -109,14 +110,14 @@ class Died:
     exitcode: int | None
 
 
-def _worker(conn: Connection, stop, bound) -> None:
+def _worker(conn: Connection, stop, bound, threads: int) -> None:
     """A worker's life: ignore the stop signals, read the problem, then run the tasks sent to
     it in a batch until told to exit (None) or the parent goes away."""
     for signum in _SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    numba.set_num_threads(1)
+    numba.set_num_threads(threads)
     try:
         network, data, params, test, capacity = pickle.loads(conn.recv_bytes())
         _work(conn, stop, bound, Batch(network, data, params, test, capacity))
@@ -197,13 +198,14 @@ class Pool:
         self.bound = self.context.RawValue("q", NO_BOUND)
         self.slots: list[Slot] = []
 
-    def start(self, jobs: int, problem: tuple) -> None:
-        """Start ``jobs`` workers, then send each the problem (pickled once)."""
+    def start(self, jobs: int, problem: tuple, threads: int = 1) -> None:
+        """Start ``jobs`` workers of ``threads`` numba threads, then send each the problem
+        (pickled once)."""
         for number in range(1, jobs + 1):
             parent, child = self.context.Pipe()
             process = self.context.Process(
                 target=_worker,
-                args=(child, self.stop, self.bound),
+                args=(child, self.stop, self.bound, threads),
                 name=f"btfsynth-worker-{number}",
                 daemon=True,
             )
@@ -290,15 +292,17 @@ def run_parallel(
     params: Params,
     test: Dataset | None,
     jobs: int,
+    threads: int = 1,
 ) -> None:
-    """Run the tracker's restarts on ``jobs`` workers, feeding each a window of tasks, until
-    every wanted restart has ended or the search is stopped."""
+    """Run the tracker's restarts on ``jobs`` workers of ``threads`` numba threads, feeding
+    each a window of tasks, until every wanted restart has ended or the search is stopped."""
     capacity = min(len(tracker.seeds), batch_size(data.n_items, network.n_edges))
     pool = Pool(capacity + QUEUED)
     retry: deque[Task] = deque()  # tasks queued on workers that died, to run elsewhere
     next_index = 0
     try:
-        pool.start(min(jobs, len(tracker.seeds)), (network, data, params, test, capacity))
+        problem = (network, data, params, test, capacity)
+        pool.start(min(jobs, len(tracker.seeds)), problem, threads)
         while not tracker.stopping():
             for slot in _openings(pool.live(), pool.window):
                 if retry:
