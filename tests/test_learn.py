@@ -107,6 +107,18 @@ def test_parallel_restarts_match_serial_ones():
     assert [r["seed"] for r in serial.runs] == [5, 6, 7]
 
 
+def test_restarts_on_two_threads_each_match_serial_ones():
+    """A 3×3 restart runs on two threads (lanes.restart_threads): --jobs 4 gives two workers of
+    two threads, --jobs 2 one restart at a time on two threads; every run is the one its
+    seed gives on one core."""
+    table = multiplier(3).table
+    kw = dict(max_iter=60, restarts=3, seed=2, stop_at_first=False)
+    runs = [learn(table, [6, 12, 12, 12, 6], jobs=jobs, **kw).runs for jobs in (1, 2, 4)]
+    strip = [[{k: v for k, v in r.items() if k != "seconds"} for r in rs] for rs in runs]
+    assert strip[0] == strip[1] == strip[2]
+    assert [r["seed"] for r in runs[0]] == [2, 3, 4]
+
+
 def test_restarts_stop_at_the_first_solution():
     result = learn(
         multiplier(2).table, [4, 4, 4, 4], seed=SOLVING_SEED - 1, restarts=5, max_iter=1000

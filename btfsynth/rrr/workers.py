@@ -117,7 +117,7 @@ def _worker(conn: Connection, stop, bound, threads: int) -> None:
         signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    numba.set_num_threads(threads)
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
         network, data, params, test, capacity = pickle.loads(conn.recv_bytes())
         _work(conn, stop, bound, Batch(network, data, params, test, capacity))
