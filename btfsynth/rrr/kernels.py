@@ -176,14 +176,14 @@ def row_sum(v, lo, n):
     return low + high
 
 
-SCRATCH_ROWS = 18
+SCRATCH_ROWS = 16
 """Rows of the per-tile FLOAT scratch (each one value per lane of the tile): P_A's p = w·x,
 q = |w|² + |x|²; for the first and the second surface solved, its level c, root u,
-1/(1 − u²) and squared distance; the costs of the side y leans to and of the other; a node's
-w and x gap accumulators; an edge's terms of the weight concur; the w and x gap parts of the
-tile; an edge's w̄ in every lane (that of its restart)."""
+1/(1 − u²) and squared distance; the costs of the side y leans to and of the other; an edge's
+terms of the weight concur; the w and x gap parts of the tile; each lane's w̄ of an edge,
+where a 16-lane chunk spans two restarts."""
 P, Q, C1, U1, V1, D1, C2, U2, V2, D2, COST_LEAN, COST_OTHER = range(12)
-AW, AX, TERM, GW, GX, WL = range(12, SCRATCH_ROWS)
+TERM, GW, GX, WL = range(12, SCRATCH_ROWS)
 JOB_ROWS = 8
 """Rows of the per-tile float64 scratch of the root solves: the packed jobs (p, q, c), their
 roots u, the solver's bracket (lo, hi), and 1/(1 − u²) and the squared distance moved."""

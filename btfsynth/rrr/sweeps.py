@@ -2,7 +2,10 @@
 
 The state is stored as tiles ``w[c, e, k]`` (tile c, edge e, lane k; lanes.py), and every
 per-edge and per-node operation of divide and concur is a loop over a tile's lanes: the same
-arithmetic on a contiguous row, which LLVM vectorises. A lane is one training item of one
+arithmetic on a contiguous row, which LLVM vectorises. Where a node sums over its edges (P_A's
+p and q, the update and its gap parts), the loop goes by 16-lane chunks instead, edges inside,
+with the sums and the node's rows held in registers as simd.F32x16 values; each lane still
+adds in edge order, so the results are those of the row loops. A lane is one training item of one
 restart: a tile holds ``tile_segs[c]`` *segments* side by side, each the ``seg_len[c]`` items
 of one restart (slot ``seg_slot[c, j]``). A small problem packs several restarts into a tile,
 so that its rows are long enough to fill the SIMD lanes; a large one spreads a single restart's
@@ -35,8 +38,6 @@ import numpy as np
 from numba import njit, prange, uint64
 
 from .kernels import (
-    AW,
-    AX,
     FLOAT,
     GW,
     GX,
@@ -50,6 +51,7 @@ from .kernels import (
     project_items,
     row_sum,
 )
+from .simd import WIDTH, load, load_at, splat, store, store_at
 
 
 @njit(cache=True, error_model="numpy")
@@ -87,14 +89,15 @@ def sweep_a_concur(
     for n in range(max(lo, first_btf), hi):
         a = in_ptr[n]
         b = in_ptr[n + 1]
-        for k in range(count):
-            pr[k] = 0.0
-            qr[k] = 0.0
-        for e in range(a, b):
-            wr, xr = wc[e, :count], xc[e, :count]
-            for k in range(count):
-                pr[k] += wr[k] * xr[k]
-                qr[k] += wr[k] * wr[k] + xr[k] * xr[k]
+        for k in range(0, count, WIDTH):
+            lanes = min(WIDTH, count - k)
+            p = q = splat(0.0)
+            for e in range(a, b):
+                we, xe = load_at(wc, e, k, lanes), load_at(xc, e, k, lanes)
+                p = p + we * xe
+                q = q + (we * we + xe * xe)
+            store(pr, k, lanes, p)
+            store(qr, k, lanes, q)
         ur, inv = uc[n, :count], iuc[n, :count]
         yar, gr, yr, nr, dr = ya[n], gc[n, :count], yc[n, :count], num[n], den[n]
         project_items(count, yr, FLOAT(delta[n]), yar, ur, inv, fs, fj_s[unit], done[0], done[1])
@@ -244,43 +247,38 @@ def sweep_update(
     wc, xc, uc, iuc, ybc, bc = w[c], x[c], u[c], iu[c], yb[c], blocks[c]
     fs = fs_s[c * (len(bounds) - 1) + part]
     pc = parts[c, part]
-    aw, ax, gw, gx, wl = fs[AW], fs[AX], fs[GW], fs[GX], fs[WL]
+    gw, gx, wl = fs[GW], fs[GX], fs[WL]
+    fbeta = splat(beta)
     for k in range(count):
         gw[k] = 0.0
         gx[k] = 0.0
     for j in range(segs):
         pc[j, 3] = 0.0
     for n in range(max(bounds[part], first_btf), bounds[part + 1]):
-        ur, inv = uc[n, :count], iuc[n, :count]
-        for k in range(count):
-            aw[k] = 0.0
-            ax[k] = 0.0
-        for e in range(in_ptr[n], in_ptr[n + 1]):
-            s = src[e]
-            wr, xr, ybr = wc[e, :count], xc[e, :count], ybc[s, :count]
-            if segs == 1:  # each lane's w̄ (that of its restart), as a row
-                wb = FLOAT(wbar[seg_slot[c, 0], e])
-                for k in range(count):
-                    wl[k] = wb
-            else:
-                for j in range(segs):
-                    wb = FLOAT(wbar[seg_slot[c, j], e])
-                    for k in range(uint64(j * sl), uint64((j + 1) * sl)):
-                        wl[k] = wb
-            for k in range(count):
-                wk = (wr[k] + ur[k] * xr[k]) * inv[k]
-                xk = (xr[k] + ur[k] * wr[k]) * inv[k]
-                dw = wl[k] - wk
-                dx = ybr[k] - xk
-                wr[k] += beta * dw
-                xr[k] += beta * dx
-                aw[k] += dw * dw
-                ax[k] += dx * dx
-        br = bc[n, :count]
-        for k in range(count):
-            br[k] += aw[k] + ax[k]
-            gw[k] += aw[k]
-            gx[k] += ax[k]
+        ur, inv, br = uc[n], iuc[n], bc[n]
+        for k in range(0, count, WIDTH):
+            lanes = min(WIDTH, count - k)
+            first, last = k // sl, (k + lanes - 1) // sl  # the chunk's segments
+            un, vn = load(ur, k, lanes), load(inv, k, lanes)
+            aw = ax = splat(0.0)
+            for e in range(in_ptr[n], in_ptr[n + 1]):
+                we, xe = load_at(wc, e, k, lanes), load_at(xc, e, k, lanes)
+                ye = load_at(ybc, src[e], k, lanes)
+                if first == last:  # one restart's w̄ in every lane
+                    wb = splat(FLOAT(wbar[seg_slot[c, first], e]))
+                else:  # the chunk spans segments: each lane gets its restart's w̄
+                    for i in range(lanes):
+                        wl[i] = FLOAT(wbar[seg_slot[c, (k + i) // sl], e])
+                    wb = load(wl, 0, lanes)
+                dw = wb - (we + un * xe) * vn
+                dx = ye - (xe + un * we) * vn
+                store_at(wc, e, k, lanes, we + fbeta * dw)
+                store_at(xc, e, k, lanes, xe + fbeta * dx)
+                aw = aw + dw * dw
+                ax = ax + dx * dx
+            store(br, k, lanes, load(br, k, lanes) + (aw + ax))
+            store(gw, k, lanes, load(gw, k, lanes) + aw)
+            store(gx, k, lanes, load(gx, k, lanes) + ax)
         for j in range(segs):
             pc[j, 3] += row_sum(br, j * sl, sl)
     for j in range(segs):
