@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit
 
-from btfsynth.rrr.simd import WIDTH, load, load_at, splat, store, store_at
+from btfsynth.rrr.kernels import row_sum
+from btfsynth.rrr.simd import WIDTH, load, load_at, splat, store, store_at, tree_sum
 
 
 @njit(cache=True)
@@ -39,6 +40,21 @@ def _dot_rows(w, x, out):
         for e in range(w.shape[0]):
             acc = acc + load_at(w, e, k, n) * load_at(x, e, k, n)
         store(out, k, n, acc)
+
+
+@njit(cache=True)
+def _partials_then_tree(v):
+    """row_sum(v, 0, len(v)) for len(v) a multiple of WIDTH, as the reflection loop takes it:
+    the 16 partial sums in a vector, chunk by chunk, then tree_sum."""
+    partial = splat(0.0)
+    for k in range(0, len(v), WIDTH):
+        partial = partial + load(v, k, WIDTH)
+    return tree_sum(partial)
+
+
+@njit(cache=True)
+def _row_sum(v):
+    return row_sum(v, 0, len(v))
 
 
 finite32 = st.floats(-1e6, 1e6, allow_nan=False, width=32)
@@ -82,3 +98,12 @@ def test_sums_kept_in_a_vector_add_rows_in_order():
     for e in range(7):
         expected = expected + w[e] * x[e]
     assert np.array_equal(out, expected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(chunks=st.integers(1, 5), data=st.data())
+def test_tree_sum_of_partials_is_row_sum_bit_for_bit(chunks, data):
+    values = data.draw(st.lists(finite32, min_size=chunks * WIDTH, max_size=chunks * WIDTH))
+    v = np.array(values, dtype=np.float32)
+    assert _partials_then_tree(v) == _row_sum(v)
+    assert np.float32(_partials_then_tree(v)).tobytes() == np.float32(_row_sum(v)).tobytes()

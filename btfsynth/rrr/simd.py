@@ -174,3 +174,27 @@ def _overload_lanewise(op, instruction: str) -> None:
 
 for _op, _instruction in ((operator.add, "fadd"), (operator.sub, "fsub"), (operator.mul, "fmul")):
     _overload_lanewise(_op, _instruction)
+
+
+def _halves(builder, v, lanes):
+    """Lanes 2i and 2i + 1 of ``v`` (of ``lanes`` lanes) added, for i < lanes / 2."""
+    index = ir.VectorType(_I32, lanes // 2)
+    even = builder.shuffle_vector(v, v, ir.Constant(index, list(range(0, lanes, 2))))
+    odd = builder.shuffle_vector(v, v, ir.Constant(index, list(range(1, lanes, 2))))
+    return builder.fadd(even, odd)
+
+
+@intrinsic
+def tree_sum(typingctx, v):
+    """The sum of the lanes in kernels.row_sum's tree, ((v0 + v1) + (v2 + v3)) + ((v4 + v5) +
+    (v6 + v7)) + ..., so that a vector of row_sum's partial sums gives row_sum's result."""
+    if v is f32x16:
+
+        def codegen(context, builder, sig, args):
+            pairs = _halves(builder, args[0], WIDTH)
+            quads = _halves(builder, pairs, WIDTH // 2)
+            low_high = _halves(builder, quads, WIDTH // 4)
+            low = builder.extract_element(low_high, _I32(0))
+            return builder.fadd(low, builder.extract_element(low_high, _I32(1)))
+
+        return types.float32(v), codegen

@@ -4,7 +4,9 @@ The state is stored as tiles ``w[c, e, k]`` (tile c, edge e, lane k; lanes.py), 
 per-edge and per-node operation of divide and concur is a loop over a tile's lanes: the same
 arithmetic on a contiguous row, which LLVM vectorises. Where a node sums over its edges (P_A's
 p and q, the update and its gap parts), the loop goes by 16-lane chunks instead, edges inside,
-with the sums and the node's rows held in registers as simd.F32x16 values; each lane still
+with the sums and the node's rows held in registers as simd.F32x16 values; so does the
+reflection when segments are whole chunks, each edge's segment sum kept as row_sum's 16
+partial sums in a register and added up in row_sum's tree (simd.tree_sum). Each lane still
 adds in edge order, so the results are those of the row loops. A lane is one training item of one
 restart: a tile holds ``tile_segs[c]`` *segments* side by side, each the ``seg_len[c]`` items
 of one restart (slot ``seg_slot[c, j]``). A small problem packs several restarts into a tile,
@@ -46,12 +48,13 @@ from .kernels import (
     TERM,
     TWO,
     WL,
+    ZERO,
     P,
     Q,
     project_items,
     row_sum,
 )
-from .simd import WIDTH, load, load_at, splat, store, store_at
+from .simd import WIDTH, load, load_at, splat, store, store_at, tree_sum
 
 
 @njit(cache=True, error_model="numpy")
@@ -77,7 +80,7 @@ def sweep_a_concur(
     done = done_s[unit]
     ws = wsum[c]
     gs = gsum[c]
-    pr, qr, term = fs[P], fs[Q], fs[TERM]
+    pr, qr, term, two = fs[P], fs[Q], fs[TERM], splat(TWO)
     lo, hi = bounds[part], bounds[part + 1]
     if part == 0:
         input_values(c, count, n_in, input_code, datat, y, g, ya, num, den)
@@ -106,6 +109,20 @@ def sweep_a_concur(
             dr[k] = gr[k]
         for j in range(segs):
             gs[j, n] = row_sum(gr, j * sl, sl)
+        if sl % WIDTH == 0:  # segments of whole chunks: their sums as row_sum's partials
+            for j in range(segs):
+                for e in range(a, b):
+                    s = src[e]
+                    partial = splat(ZERO)
+                    for k in range(j * sl, (j + 1) * sl, WIDTH):
+                        un, vn, gn = load(ur, k, WIDTH), load(inv, k, WIDTH), load(gr, k, WIDTH)
+                        we, xe = load_at(wc, e, k, WIDTH), load_at(xc, e, k, WIDTH)
+                        partial = partial + gn * (two * ((we + un * xe) * vn) - we)
+                        ns = load_at(num, s, k, WIDTH) + gn * (two * ((xe + un * we) * vn) - xe)
+                        store_at(num, s, k, WIDTH, ns)
+                        store_at(den, s, k, WIDTH, load_at(den, s, k, WIDTH) + gn)
+                    ws[j, e] = tree_sum(partial)
+            continue
         for e in range(a, b):
             s = src[e]
             wr, xr, ns = wc[e, :count], xc[e, :count], num[s]
