@@ -9,7 +9,14 @@ from test_rrr import dag_network, random_data, with_dont_cares
 
 from btfsynth.network import ThresholdNetwork
 from btfsynth.rrr import lanes as lanes_module
-from btfsynth.rrr.lanes import MAX_BATCH, TILE_LANES, Lanes, batch_size, restarts_per_tile
+from btfsynth.rrr.lanes import (
+    MAX_BATCH,
+    TILE_LANES,
+    Lanes,
+    ThreadChoice,
+    batch_size,
+    restarts_per_tile,
+)
 from btfsynth.rrr.layout import initial_state, make_problem
 from btfsynth.rrr.solve import Batch, Params, advance, solve, solve_many
 from btfsynth.tasks import multiplier
@@ -123,3 +130,18 @@ def test_the_batch_size_comes_from_the_problem_size_alone():
     assert batch_size(16, 60) % restarts_per_tile(16, 60) == 0 and batch_size(16, 60) <= MAX_BATCH
     assert batch_size(65, 10) == 1  # several chunks: one restart fills the rows
     assert batch_size(64, 474) == 1  # one restart already brings enough work
+
+
+def test_a_split_restart_follows_the_faster_thread_count_and_probes_the_other():
+    """ThreadChoice: two measured blocks of each, then the faster, the other every PROBE
+    blocks; a block that turns the ranking over turns the choice over."""
+    choice = ThreadChoice()
+    picks = []
+    for _ in range(4 + 3 * ThreadChoice.PROBE):
+        threaded = choice.pick()
+        picks.append(threaded)
+        choice.record(threaded, 25e3 if threaded else 18e3)
+    assert picks[:4] == [True, True, False, False]
+    assert picks[4:].count(False) == 3  # one probe of one thread per PROBE blocks
+    choice.record(True, 15e3)  # the host slowed one vCPU: two threads lose
+    assert choice.pick() is False

@@ -81,6 +81,46 @@ def restart_threads(n_items: int, n_edges: int, n_btf: int) -> int:
     return NODE_PARTS if alone and n_btf >= NODE_PARTS else 1
 
 
+@dataclass
+class ThreadChoice:
+    """Whether the next block of iterations of a restart split over two threads (node_parts)
+    runs on them or on one: the one measured faster. The thread count never changes a result
+    (the parts' sums are added in the same order either way), so the choice is free to follow
+    the machine. On this 2-vCPU host, two threads ran a 3×3 restart at 24–27k iterations per
+    second, but at 16–17k while the host slowed one vCPU: below one thread's 18–19k
+    (BENCHMARKS.md).
+
+    Both are measured twice at the start (the first block of each may load its kernel); then
+    the faster runs, and the other is measured again every PROBE blocks.
+
+    >>> choice = ThreadChoice()
+    >>> for threaded, rate in [(True, 16e3), (True, 16e3), (False, 18e3), (False, 18e3)]:
+    ...     assert choice.pick() == threaded
+    ...     choice.record(threaded, rate)
+    >>> choice.pick()  # one thread was faster
+    False
+    """
+
+    PROBE = 8
+    rates: dict = field(default_factory=dict)  # threaded or not -> iterations per second
+    measured: dict = field(default_factory=dict)  # threaded or not -> blocks measured
+    blocks: int = 0
+
+    def pick(self) -> bool:
+        for threaded in (True, False):
+            if self.measured.get(threaded, 0) < 2:
+                return threaded
+        faster = self.rates[True] >= self.rates[False]
+        return (not faster) if self.blocks % self.PROBE == self.PROBE - 1 else faster
+
+    def record(self, threaded: bool, rate: float) -> None:
+        """The rate of a block long enough to time (the caller's judgement)."""
+        self.blocks += 1
+        self.measured[threaded] = self.measured.get(threaded, 0) + 1
+        if self.measured[threaded] > 1:  # the first may include loading the kernel
+            self.rates[threaded] = rate
+
+
 def node_parts(problem: Problem) -> np.ndarray:
     """Where sweeps 1 and 3 split the nodes of a restart, as bounds: part p has nodes
     ``bounds[p]`` to ``bounds[p + 1]`` (part 0 also the bias and the inputs).

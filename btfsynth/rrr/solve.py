@@ -25,7 +25,7 @@ import numpy as np
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
 from .kernels import FLOAT, JOB_ROWS, SCRATCH_ROWS
-from .lanes import NODE_PARTS, Lanes, batch_size
+from .lanes import NODE_PARTS, Lanes, ThreadChoice, batch_size
 from .layout import chunk_bounds, initial_state, input_codes, make_problem
 from .sweeps import SPACER, iterate, iterate_threads
 
@@ -262,6 +262,7 @@ class Batch:
         self.block = 16
         self.reported = -math.inf
         self.threads = numba.get_num_threads()
+        self.choice = ThreadChoice()
 
     @property
     def free(self) -> int:
@@ -338,7 +339,9 @@ class Batch:
         work = count * p.n_items * p.n_edges
         tiles = len(lanes.seg) if lanes.spread else -(-count // lanes.per)
         units = tiles * (len(lanes.bounds) - 1)  # what sweeps 1 and 3 run side by side
-        parallel = self.threads > 1 and units > 1 and work >= PARALLEL_MIN_WORK
+        can = self.threads > 1 and units > 1 and work >= PARALLEL_MIN_WORK
+        split = can and len(lanes.bounds) > 2  # one restart over the threads: measure
+        parallel = can and (not split or self.choice.pick())
         tick = time.perf_counter()
         try:
             done = advance(lanes, params, self.block, count, parallel)
@@ -354,6 +357,8 @@ class Batch:
                 a.checkpoint = next_checkpoint(a.checkpoint)
                 a.ended = a.ended or (params.stop_when_exact and a.exact_now)
         rate = done / max(elapsed, 1e-6)
+        if split and elapsed >= BLOCK_SECONDS / 2:
+            self.choice.record(parallel, rate)
         now = time.perf_counter()
         if progress is not None:
             due = now - self.reported >= BLOCK_SECONDS
