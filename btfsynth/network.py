@@ -211,11 +211,11 @@ class ThresholdNetwork:
 
     def forward_from(self, h: np.ndarray, y: np.ndarray, start: int) -> None:
         """Recompute, in place, the fields and values of nodes ``start`` onwards from the
-        values of the nodes before them (after a change to node ``start``'s weights)."""
-        for v in range(max(start, self.first_btf), self.n_nodes):
-            sl = slice(self.in_ptr[v], self.in_ptr[v + 1])
-            h[:, v] = y[:, self.src[sl]] @ self.weights[sl]
-            y[:, v] = np.where(h[:, v] > 0, 1.0, -1.0)
+        values of the nodes before them (after a change to node ``start``'s weights); each
+        field summed edge by edge (field.py)."""
+        from .field import forward_fields  # numba only once a network is evaluated
+
+        forward_fields(h, y, self.src, self.in_ptr, self.weights, max(start, self.first_btf))
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """0/1 outputs for 0/1 (or analog [0, 1]) input rows: sign per output for binary

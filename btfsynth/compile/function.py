@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..field import node_field
 from ..network import ThresholdNetwork
 from ..truthtable import Seed, TruthTable, all_input_rows, rng_from
 
@@ -105,7 +106,7 @@ def by_tail(sources: np.ndarray, w: np.ndarray, bias: float) -> NodeFunction | N
 
 def enumerated(network: ThresholdNetwork, node: int, sources: np.ndarray) -> NodeFunction:
     """All 2^k patterns of the node's live inputs, the field summed edge by edge as the forward
-    pass sums it."""
+    pass sums it (field.node_field)."""
     src, w = network.node_weights(node)
     k = len(sources)
     columns = np.searchsorted(sources, src) + 1  # column 0 holds the bias
@@ -115,7 +116,7 @@ def enumerated(network: ThresholdNetwork, node: int, sources: np.ndarray) -> Nod
         y = np.empty((len(rows), k + 1))
         y[:, 0] = -1.0
         y[:, 1:] = 2.0 * rows - 1.0
-        values[start : start + len(rows)] = y[:, columns] @ w > 0
+        values[start : start + len(rows)] = node_field(y, columns, w) > 0
     _, merged, _ = merged_edges(network, node)
     return NodeFunction(sources, merged, all_input_rows(k).astype(bool), values)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..field import node_field
 from ..network import ThresholdNetwork
 
 NEGLIGIBLE = 0.25
@@ -76,12 +77,11 @@ def snap(
     flags = []
     for n in network.btf_nodes:
         sl = slice(network.in_ptr[n], network.in_ptr[n + 1])
-        sources = y[:, network.src[sl]]
         raw = current[sl].copy()
         snapped = False
         for support in candidate_supports(raw):
             current[sl] = pattern(raw, support)
-            field = sources @ current[sl]
+            field = node_field(y, network.src[sl], current[sl])
             if not class_outputs and np.array_equal(np.where(field > 0, 1.0, -1.0), y[:, n]):
                 h[:, n] = field
                 snapped = True
