@@ -14,7 +14,9 @@ The 2×2 multiplier (4-4-4-4, σ 3, β 0.2, γ 1e-3, gap 0.01), ``--restarts`` r
 
 Throughput is iterations (of one restart) per second per core. The reference C code is not on
 this machine: without ``--reference`` its figure is the documented one (docs/method.md §7, §9:
-17–21 ns per edge·item·iteration on one core, 18 of 50 solved), not measured in this run. With
+17–21 ns per edge·item·iteration on one core for a rule-30 network of fan-in 33, 18 of 50
+solved), not measured in this run; a second line estimates its rate on the 2×2 itself from
+issue #14's side-by-side run (:func:`side_by_side_rate`). With
 ``--reference 'CMD'`` the command (a shell template; ``{seed}`` is replaced by each seed) is
 run once per seed, one at a time on one core, in the same run, and its CPU time is compared
 with ours for the same restarts (its iteration count is taken to equal ours: same method, same
@@ -40,6 +42,18 @@ from btfsynth.tasks import multiplier
 
 C_NS = (17.0, 21.0)  # documented, method.md §9
 C_SOLVED = (18, 50)  # documented, method.md §7
+C_MEAN_SOLVED = 4_800  # documented, method.md §7: mean iterations of the solving restarts
+C_SIDE_BY_SIDE = (40, 7.6)  # issue #14: 40 restarts of the 2x2 in 7.6 s, C code, one core
+
+
+def side_by_side_rate(max_iter: int) -> float:
+    """The C code's iterations per second on the 2×2 multiplier from issue #14's side-by-side
+    run on this machine type (40 restarts of up to 1e4 iterations in 7.6 s, one core), taking
+    its iterations from its documented outcome: 36 % solve at a mean 4 800 iterations, the rest
+    run to the limit. An estimate from figures, not a measurement of this run."""
+    p = C_SOLVED[0] / C_SOLVED[1]
+    restarts, seconds = C_SIDE_BY_SIDE
+    return restarts * (p * C_MEAN_SOLVED + (1 - p) * max_iter) / seconds
 
 
 def binomial_interval(p: float, n: int, z: float = 1.96) -> tuple[int, int]:
@@ -140,6 +154,17 @@ def main() -> None:
                 f"  {label}: {rate / fast:.1f}-{rate / slow:.1f}x the documented reference per core"
             )
         print(f"  unbatched: {alone / fast:.1f}-{alone / slow:.1f}x")
+        if args.max_iter == 10_000:
+            c_rate = side_by_side_rate(args.max_iter)
+            print(
+                f"reference C code on the 2x2 itself, estimated from issue #14's side-by-side run "
+                f"(40 restarts in 7.6 s) and its documented iteration counts: {c_rate:.0f} it/s "
+                f"({1e9 / c_rate / work:.1f} ns)"
+            )
+            print(
+                f"  batched, 1 thread: {batched / c_rate:.1f}x; batched, {args.jobs} jobs: "
+                f"{per_core / c_rate:.1f}x; unbatched: {alone / c_rate:.1f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -202,20 +202,18 @@ def solve_packed(count, level, root, fs, fj, done, jobs):
     root: most lanes of a block keep their margin. Each job's arithmetic is the same wherever
     it sits, so packing changes no result. Roots, 1/(1 − u²) and distances are computed in
     float64: near the poles u = ±1, 1 − u² is below FLOAT's resolution."""
-    n = 0
-    for k in range(count):
-        if done[k] == 0:
-            jobs[n] = k
-            n += 1
     jp, jq, jc, ju = fj[JP], fj[JQ], fj[JC], fj[JU]
     pr, qr, cr = fs[P], fs[Q], fs[level]
     out, inv, dist = fs[root], fs[root + 1], fs[root + 2]
-    for i in range(n):
-        k = jobs[i]
-        jp[i] = pr[k]
-        jq[i] = qr[k]
-        jc[i] = cr[k]
-        done[i] = 0
+    n = 0
+    for k in range(count):  # job n: lane k's (p, q, c), its flag reset (lane n's is read)
+        if done[k] == 0:
+            jobs[n] = k
+            jp[n] = pr[k]
+            jq[n] = qr[k]
+            jc[n] = cr[k]
+            done[n] = 0
+            n += 1
     for k in range(count):
         out[k] = 0.0
         inv[k] = 1.0

@@ -12,6 +12,7 @@ item-major ``(N, ·)`` arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -58,9 +59,10 @@ class Problem:
     def n_edges(self) -> int:
         return len(self.src)
 
-    @property
+    @cached_property
     def free_outputs(self) -> bool:
-        """Some target is a don't-care (0): the kernels then check every output lane."""
+        """Some target is a don't-care (0): the kernels then check every output lane (asked at
+        every kernel call, so kept)."""
         return bool(np.any(self.targets == 0.0))
 
     @property

@@ -24,10 +24,10 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..network import ThresholdNetwork
+from .iterate import SPACER, iterate, iterate_threads
 from .kernels import FLOAT, JOB_ROWS, SCRATCH_ROWS
 from .lanes import NODE_PARTS, Lanes, ThreadChoice, batch_size
 from .layout import chunk_bounds, initial_state, input_codes, make_problem
-from .sweeps import SPACER, iterate, iterate_threads
 
 CHECKPOINT_RATIO = 1.25
 """Checkpoint k+1 is at about 1.25 × checkpoint k (at least one iteration later)."""
@@ -179,7 +179,7 @@ def state_bytes(n_nodes: int, n_edges: int, n_items: int, restarts: int = 1) -> 
 
 
 def advance(lanes: Lanes, params: Params, count: int, active: int, parallel: bool) -> int:
-    """Run up to ``count`` iterations of slots 0..active−1 in place (sweeps.iterate, or
+    """Run up to ``count`` iterations of slots 0..active−1 in place (iterate.iterate, or
     iterate_threads when ``parallel``), until a restart reaches ``lanes.limit`` or solves;
     returns how many ran."""
     p, s = lanes.problem, lanes.state
@@ -207,12 +207,12 @@ def score(
     h, y = network.forward(inputs)
     out = slice(network.n_nodes - network.n_outputs, network.n_nodes)
     if network.output_kind == "class":
-        return float(np.mean(np.argmax(h[:, out], 1) == np.argmax(targets, 1)))
+        return int(np.count_nonzero(np.argmax(h[:, out], 1) == np.argmax(targets, 1))) / len(h)
     right = (y[:, out] > 0) == (targets > 0)
     if care is None:
-        return float(np.mean(right))
+        return int(np.count_nonzero(right)) / right.size
     cared = int(np.count_nonzero(care))
-    return float(np.count_nonzero(right & care) / cared) if cared else 1.0
+    return int(np.count_nonzero(right & care)) / cared if cared else 1.0
 
 
 def next_checkpoint(iteration: int) -> int:
@@ -334,8 +334,7 @@ class Batch:
     def _iterate(self, progress, should_stop) -> None:
         params, lanes, p = self.params, self.lanes, self.problem
         count = len(self.active)
-        for slot, a in enumerate(self.active):
-            lanes.limit[slot] = min(a.checkpoint, params.max_iter)
+        lanes.limit[:count] = [min(a.checkpoint, params.max_iter) for a in self.active]
         work = count * p.n_items * p.n_edges
         tiles = len(lanes.seg) if lanes.spread else -(-count // lanes.per)
         units = tiles * (len(lanes.bounds) - 1)  # what sweeps 1 and 3 run side by side
@@ -346,9 +345,11 @@ class Batch:
         try:
             done = advance(lanes, params, self.block, count, parallel)
         finally:  # the iterations counted, even when Ctrl-C arrives as the kernel returns
+            iters = lanes.iters[:count].tolist()
+            solved = (lanes.min_gap[:count] < params.gap_stop).tolist()
             for slot, a in enumerate(self.active):
-                a.run.iterations = int(lanes.iters[slot])
-                a.run.solved = bool(lanes.min_gap[slot] < params.gap_stop)
+                a.run.iterations = iters[slot]
+                a.run.solved = solved[slot]
         elapsed = time.perf_counter() - tick
         for slot, a in enumerate(self.active):
             a.ended = self._finished(a)

@@ -6,7 +6,8 @@ arithmetic on a contiguous row, which LLVM vectorises. Where a node sums over it
 p and q, the update and its gap parts), the loop goes by 16-lane chunks instead, edges inside,
 with the sums and the node's rows held in registers as simd.F32x16 values; so does the
 reflection when segments are whole chunks, each edge's segment sum kept as row_sum's 16
-partial sums in a register and added up in row_sum's tree (simd.tree_sum). Each lane still
+partial sums in a register and added up in row_sum's tree (simd.tree_sum; where a segment is
+one chunk, the node's rows are loaded once for all its edges). Each lane still
 adds in edge order, so the results are those of the row loops. A lane is one training item of one
 restart: a tile holds ``tile_segs[c]`` *segments* side by side, each the ``seg_len[c]`` items
 of one restart (slot ``seg_slot[c, j]``). A small problem packs several restarts into a tile,
@@ -16,7 +17,8 @@ row_sum) and then over a restart's segments in chunk order, so a restart's arith
 depend on the other restarts, on where its lanes sit, or on the thread count: it runs exactly
 as it would alone. A restart that fills a tile alone has its nodes split in parts
 (lanes.node_parts), and the sweeps run per tile and part, so that two threads can share it;
-each part concurs into sums of its own, added in part order. One iteration is:
+each part concurs into sums of its own, added in part order. One iteration (iterate.py runs
+the sweeps in this order) is:
 
 1. per tile and part (in parallel): P_A of every block, node by node, for all the tile's
    lanes at once (kernels.project_items); the reflection 2A − z; the value concur of P_B
@@ -37,14 +39,12 @@ of one iteration.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange, uint64
+from numba import njit, uint64
 
 from .kernels import (
     FLOAT,
     GW,
     GX,
-    JOB_ROWS,
-    SCRATCH_ROWS,
     TERM,
     TWO,
     WL,
@@ -109,11 +109,23 @@ def sweep_a_concur(
             dr[k] = gr[k]
         for j in range(segs):
             gs[j, n] = row_sum(gr, j * sl, sl)
+        if sl == WIDTH:  # one chunk per segment: the node's rows loaded once per chunk
+            for j in range(segs):
+                k = j * WIDTH
+                un, vn, gn = load(ur, k, WIDTH), load(inv, k, WIDTH), load(gr, k, WIDTH)
+                for e in range(a, b):
+                    s = src[e]
+                    we, xe = load_at(wc, e, k, WIDTH), load_at(xc, e, k, WIDTH)
+                    ws[j, e] = tree_sum(splat(ZERO) + gn * (two * ((we + un * xe) * vn) - we))
+                    ns = load_at(num, s, k, WIDTH) + gn * (two * ((xe + un * we) * vn) - xe)
+                    store_at(num, s, k, WIDTH, ns)
+                    store_at(den, s, k, WIDTH, load_at(den, s, k, WIDTH) + gn)
+            continue
         if sl % WIDTH == 0:  # segments of whole chunks: their sums as row_sum's partials
             for j in range(segs):
                 for e in range(a, b):
-                    s = src[e]
                     partial = splat(ZERO)
+                    s = src[e]
                     for k in range(j * sl, (j + 1) * sl, WIDTH):
                         un, vn, gn = load(ur, k, WIDTH), load(inv, k, WIDTH), load(gr, k, WIDTH)
                         we, xe = load_at(wc, e, k, WIDTH), load_at(xc, e, k, WIDTH)
@@ -276,13 +288,14 @@ def sweep_update(
         for k in range(0, count, WIDTH):
             lanes = min(WIDTH, count - k)
             first, last = k // sl, (k + lanes - 1) // sl  # the chunk's segments
+            one, slot = first == last, seg_slot[c, first]
             un, vn = load(ur, k, lanes), load(inv, k, lanes)
             aw = ax = splat(0.0)
             for e in range(in_ptr[n], in_ptr[n + 1]):
                 we, xe = load_at(wc, e, k, lanes), load_at(xc, e, k, lanes)
                 ye = load_at(ybc, src[e], k, lanes)
-                if first == last:  # one restart's w̄ in every lane
-                    wb = splat(FLOAT(wbar[seg_slot[c, first], e]))
+                if one:  # one restart's w̄ in every lane
+                    wb = splat(FLOAT(wbar[slot, e]))
                 else:  # the chunk spans segments: each lane gets its restart's w̄
                     for i in range(lanes):
                         wl[i] = FLOAT(wbar[seg_slot[c, (k + i) // sl], e])
@@ -315,185 +328,3 @@ def sweep_metric(c, part, bounds, tile_segs, seg_len, seg_slot, first_btf, g, bl
             if mn > 0.0:
                 for k in range(uint64(j * sl), uint64((j + 1) * sl)):
                     gr[k] += gamma * (br[k] / mn - gr[k])
-
-
-PAD = 16
-"""Gap sums kept per tile, part and segment (4 used): 128 bytes apart, so that two threads
-adding to two parts' sums never write the same cache line."""
-SPACER = 16
-"""Unused rows after each tile and part's scratch rows. Without them (and PAD), two threads
-ran one 3×3 restart no faster than one thread in about half the runs, depending on where
-the scratch landed in memory: their rows shared cache lines (BENCHMARKS.md)."""
-
-
-@njit(cache=True, error_model="numpy")
-def scratch(n_tiles, n_parts, n_nodes, n_edges, width, per, n_slots):
-    """The kernel's scratch: per tile the A values; per tile and part the concur sums and
-    their weights, the FLOAT, float64 (root jobs) and int rows of kernels.project_items, and
-    per segment the gap sums; per tile and segment the weight and g sums; per restart its Σ g
-    per node, its mean block gap and its gap parts."""
-    units = n_tiles * n_parts
-    return (
-        np.empty((n_tiles, n_nodes, width), dtype=FLOAT),
-        np.empty((n_tiles, n_parts, n_nodes, width), dtype=FLOAT),
-        np.empty((n_tiles, n_parts, n_nodes, width), dtype=FLOAT),
-        np.empty((units, SCRATCH_ROWS + SPACER, width), dtype=FLOAT),
-        np.empty((units, JOB_ROWS + SPACER, width)),
-        np.empty((units, 2 + SPACER, width), dtype=np.int64), np.empty((n_tiles, per, n_edges)),
-        np.zeros((n_tiles, per, n_nodes)), np.empty((n_slots, n_nodes)),
-        np.zeros((n_tiles, n_parts, per, PAD)), np.empty(n_slots), np.empty((n_slots, 3)),
-    )  # fmt: skip
-
-
-@njit(cache=True, error_model="numpy")
-def slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums):
-    """Each restart's mean block gap and its w, x, y gap sums, from its segments in order
-    (each segment's parts in order)."""
-    for s in range(n_slots):
-        sx = 0.0
-        sy = 0.0
-        sw = 0.0
-        total = 0.0
-        for i in range(slot_ptr[s], slot_ptr[s + 1]):
-            for part in range(parts.shape[1]):
-                pc = parts[slot_tile[i], part, slot_seg[i]]
-                sx += pc[0]
-                sy += pc[1]
-                sw += pc[2]
-                total += pc[3]
-        mean[s] = total / (n_items * n_btf)
-        sums[s, 0] = sw
-        sums[s, 1] = sx
-        sums[s, 2] = sy
-
-
-@njit(cache=True, error_model="numpy")
-def close_iteration(
-    n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
-):
-    """Each restart's gaps of the iteration, its count and running minimum gap; True when a
-    restart has solved or reached its limit (the call must return)."""
-    event = False
-    for s in range(n_slots):
-        gap = np.sqrt(mean[s])
-        last[s, 0] = gap
-        last[s, 1] = np.sqrt(sums[s, 0] / (n_items * n_edges))
-        last[s, 2] = np.sqrt(sums[s, 1] / (n_items * n_edges))
-        last[s, 3] = np.sqrt(sums[s, 2] / (n_items * n_btf))
-        iters[s] += 1
-        if gap < min_gap[s]:
-            min_gap[s] = gap
-        if min_gap[s] < gap_stop or iters[s] >= limit[s]:
-            event = True
-    return event
-
-
-@njit(cache=True, error_model="numpy")
-def iterate(
-    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items, bounds,
-    n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
-    w, x, y, g, u, iu, yb, blocks, wbar, beta, gamma, gap_stop,
-    iters, limit, min_gap, last, n_iter,
-):  # fmt: skip
-    """Run up to ``n_iter`` RRR iterations of the ``n_slots`` restarts in place, all in step,
-    on the calling thread.
-
-    Per restart s: ``iters[s]`` counts its iterations, ``last[s]`` gets the (gap, w, x, y
-    parts) of its latest one and ``min_gap[s]`` their running minimum. The call returns (the
-    number of iterations done) after the iteration where any restart has solved (min gap below
-    ``gap_stop``) or reached ``limit[s]`` (its next checkpoint), so that the caller sees every
-    restart at its own checkpoints, as a run alone would. Sweeps 1 and 3 run per tile and part
-    of the nodes (``bounds``, lanes.node_parts). :func:`iterate_threads` is the same loop with
-    those on numba's threads; it is a function of its own so that a process that never needs
-    threads (a worker, a small problem) never compiles the parallel version."""
-    n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
-    first_btf = n_in + 1
-    n_btf = n_nodes - first_btf
-    n_parts = len(bounds) - 1
-    ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, gtot, parts, mean, sums = scratch(
-        n_tiles, n_parts, n_nodes, n_edges, w.shape[2], per, n_slots
-    )
-    fbeta, fgamma = FLOAT(beta), FLOAT(gamma)
-    for t in range(n_iter):
-        for unit in range(n_tiles * n_parts):
-            sweep_a_concur(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, src, in_ptr,
-                delta, n_in, input_code, datat, w, x, y, g, u, iu,
-                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum,
-            )  # fmt: skip
-        for unit in range(n_tiles * n_parts):
-            merge_concur(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, n_in, n_out, targt,
-                free, y, yb, blocks, fbeta, ya_s, num_s, den_s, parts,
-            )  # fmt: skip
-        for s in range(n_slots):
-            consensus(
-                s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum, gtot, wbar
-            )
-        for unit in range(n_tiles * n_parts):
-            sweep_update(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, src,
-                in_ptr, first_btf, w, x, u, iu, yb, wbar, blocks, fbeta, fs_s, parts,
-            )  # fmt: skip
-        slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
-        for unit in range(n_tiles * n_parts):
-            sweep_metric(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, first_btf,
-                g, blocks, fgamma, mean,
-            )  # fmt: skip
-        if close_iteration(
-            n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
-        ):
-            return t + 1
-    return n_iter
-
-
-@njit(cache=True, parallel=True, error_model="numpy")
-def iterate_threads(
-    src, in_ptr, m, delta, n_in, n_out, input_code, datat, targt, free, n_items, bounds,
-    n_tiles, tile_segs, seg_len, seg_slot, n_slots, slot_ptr, slot_tile, slot_seg,
-    w, x, y, g, u, iu, yb, blocks, wbar, beta, gamma, gap_stop,
-    iters, limit, min_gap, last, n_iter,
-):  # fmt: skip
-    """:func:`iterate` with the sweeps spread over numba's threads by tile and part (prange).
-    Sums run in the same order, so the result is the same bit for bit."""
-    n_nodes, n_edges, per = y.shape[1], w.shape[1], seg_slot.shape[1]
-    first_btf = n_in + 1
-    n_btf = n_nodes - first_btf
-    n_parts = len(bounds) - 1
-    ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum, gtot, parts, mean, sums = scratch(
-        n_tiles, n_parts, n_nodes, n_edges, w.shape[2], per, n_slots
-    )
-    fbeta, fgamma = FLOAT(beta), FLOAT(gamma)
-    for t in range(n_iter):
-        for unit in prange(n_tiles * n_parts):
-            sweep_a_concur(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, src, in_ptr,
-                delta, n_in, input_code, datat, w, x, y, g, u, iu,
-                ya_s, num_s, den_s, fs_s, fj_s, done_s, wsum, gsum,
-            )  # fmt: skip
-        for unit in prange(n_tiles * n_parts):
-            merge_concur(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, n_in, n_out, targt,
-                free, y, yb, blocks, fbeta, ya_s, num_s, den_s, parts,
-            )  # fmt: skip
-        for s in range(n_slots):
-            consensus(
-                s, slot_ptr, slot_tile, slot_seg, in_ptr, m, first_btf, wsum, gsum, gtot, wbar
-            )
-        for unit in prange(n_tiles * n_parts):
-            sweep_update(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, src,
-                in_ptr, first_btf, w, x, u, iu, yb, wbar, blocks, fbeta, fs_s, parts,
-            )  # fmt: skip
-        slot_gaps(n_slots, slot_ptr, slot_tile, slot_seg, parts, n_items, n_btf, mean, sums)
-        for unit in prange(n_tiles * n_parts):
-            sweep_metric(
-                unit // n_parts, unit % n_parts, bounds, tile_segs, seg_len, seg_slot, first_btf,
-                g, blocks, fgamma, mean,
-            )  # fmt: skip
-        if close_iteration(
-            n_slots, mean, sums, n_items, n_edges, n_btf, gap_stop, iters, limit, min_gap, last
-        ):
-            return t + 1
-    return n_iter
