@@ -6,6 +6,12 @@ that shadows a later (editable) install. btfsynth therefore sends them to a per-
 folder (platformdirs), unless ``NUMBA_CACHE_DIR`` is set. :func:`use_cache_folder` runs when
 ``btfsynth`` is imported, before any module with kernels is.
 
+numba checks a cached kernel against its own source file only, not against the kernels it
+calls from other files: after an edit of ``kernels.py`` alone, the cached sweeps would still
+run the old arithmetic. So the cache lives in a subfolder named by a digest of every kernel
+source (:data:`KERNEL_SOURCES`): any change to them starts a fresh cache, and folders of other
+digests not written to for a day are removed then.
+
 Compiling the learner's kernels takes a while on first use (the evaluator's take a second or
 two), so ``learn`` says so first (:func:`is_cold`, :func:`mark_warm`): a stamp file records that
 the kernels of these sources, this numba and this Python have been compiled into the cache.
@@ -16,11 +22,25 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import shutil
 import sys
+import time
 from pathlib import Path
 
-LEARNER_SOURCES = ("rrr/kernels.py", "rrr/sweeps.py")
+LEARNER_SOURCES = ("rrr/kernels.py", "rrr/simd.py", "rrr/sweeps.py", "rrr/iterate.py")
 """The sources (relative to the package) of the learner's kernels."""
+
+KERNEL_SOURCES = (
+    "field.py",
+    "rrr/iterate.py",
+    "rrr/kernels.py",
+    "rrr/simd.py",
+    "rrr/sweeps.py",
+    "sim/kernels.py",
+)
+"""Every module that defines numba kernels (tests/test_jit.py checks the list)."""
+STALE_SECONDS = 86_400
+"""Cache folders of other kernel sources are removed once not written to for this long."""
 
 COMPILE_SECONDS = "10–15"
 """The learner's first-use compile time, measured on a 2-core machine, shown in the notice."""
@@ -35,14 +55,39 @@ def cache_folder() -> Path:
     return Path(user_cache_dir("btfsynth")) / "numba"
 
 
+def source_digest(package: Path | None = None) -> str:
+    """A digest of the kernel sources: the name of the cache subfolder they compile into."""
+    package = package or Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in KERNEL_SOURCES:
+        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    return f"kernels-{digest.hexdigest()[:16]}"
+
+
 def use_cache_folder() -> None:
-    """Point numba's cache at :func:`cache_folder` (also when numba is already imported)."""
-    folder = str(cache_folder())
+    """Point numba's cache at the subfolder of :func:`cache_folder` for these kernel sources
+    (also when numba is already imported; a worker process inherits it as it is)."""
+    base, name = cache_folder(), source_digest()
+    if base.name != name:
+        if not (base / name).exists():
+            _remove_stale(base)
+        base = base / name
+    folder = str(base)
     os.environ["NUMBA_CACHE_DIR"] = folder
     if "numba" in sys.modules:
         from numba.core import config
 
         config.CACHE_DIR = folder
+
+
+def _remove_stale(base: Path) -> None:
+    """Remove the cache folders of other kernel sources not written to for STALE_SECONDS."""
+    try:
+        for old in base.glob("kernels-*"):
+            if time.time() - old.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def _stamp() -> Path:
