@@ -14,9 +14,9 @@ The 2×2 multiplier (4-4-4-4, σ 3, β 0.2, γ 1e-3, gap 0.01), ``--restarts`` r
 
 Throughput is iterations (of one restart) per second per core. The reference C code is not on
 this machine: without ``--reference`` its figure is the documented one (docs/method.md §7, §9:
-17–21 ns per edge·item·iteration on one core for a rule-30 network of fan-in 33, 18 of 50
-solved), not measured in this run; a second line estimates its rate on the 2×2 itself from
-issue #14's side-by-side run (:func:`side_by_side_rate`). With
+17–21 ns per edge·item·iteration on one core for a rule-30 network of fan-in 17–33, 18 of
+50 solved), not measured in this run; with ``--max-iter 10000`` a second line estimates its
+rate on the 2×2 itself from issue #14's side-by-side run (:func:`side_by_side_rate`). With
 ``--reference 'CMD'`` the command (a shell template; ``{seed}`` is replaced by each seed) is
 run once per seed, one at a time on one core, in the same run, and its CPU time is compared
 with ours for the same restarts (its iteration count is taken to equal ours: same method, same

@@ -9,8 +9,8 @@ folder (platformdirs), unless ``NUMBA_CACHE_DIR`` is set. :func:`use_cache_folde
 numba checks a cached kernel against its own source file only, not against the kernels it
 calls from other files: after an edit of ``kernels.py`` alone, the cached sweeps would still
 run the old arithmetic. So the cache lives in a subfolder named by a digest of every kernel
-source (:data:`KERNEL_SOURCES`): any change to them starts a fresh cache, and folders of other
-digests not written to for a day are removed then.
+source (:data:`KERNEL_SOURCES`): any change to them starts a fresh cache. Each process touches
+its folder; folders of other digests that no process used for a day are removed.
 
 Compiling the learner's kernels takes a while on first use (the evaluator's take a second or
 two), so ``learn`` says so first (:func:`is_cold`, :func:`mark_warm`): a stamp file records that
@@ -40,7 +40,7 @@ KERNEL_SOURCES = (
 )
 """Every module that defines numba kernels (tests/test_jit.py checks the list)."""
 STALE_SECONDS = 86_400
-"""Cache folders of other kernel sources are removed once not written to for this long."""
+"""Cache folders of other kernel sources are removed once no process used them this long."""
 
 COMPILE_SECONDS = "10–15"
 """The learner's first-use compile time, measured on a 2-core machine, shown in the notice."""
@@ -66,28 +66,42 @@ def source_digest(package: Path | None = None) -> str:
 
 def use_cache_folder() -> None:
     """Point numba's cache at the subfolder of :func:`cache_folder` for these kernel sources
-    (also when numba is already imported; a worker process inherits it as it is)."""
-    base, name = cache_folder(), source_digest()
-    if base.name != name:
-        if not (base / name).exists():
-            _remove_stale(base)
-        base = base / name
-    folder = str(base)
-    os.environ["NUMBA_CACHE_DIR"] = folder
+    (also when numba is already imported). A worker process inherits the subfolder and keeps
+    it; the folder is touched at every use, so that no process removes it as stale."""
+    base = cache_folder()
+    if base.name.startswith("kernels-"):  # inherited from the parent process
+        base = base.parent
+    try:
+        folder = base / source_digest()
+    except OSError:  # sources that are not files (a frozen install): no subfolder
+        folder = base
+    else:
+        _remove_stale(base, folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.utime(folder)
+        except OSError:
+            pass
+    os.environ["NUMBA_CACHE_DIR"] = str(folder)
     if "numba" in sys.modules:
         from numba.core import config
 
-        config.CACHE_DIR = folder
+        config.CACHE_DIR = str(folder)
 
 
-def _remove_stale(base: Path) -> None:
-    """Remove the cache folders of other kernel sources not written to for STALE_SECONDS."""
+def _remove_stale(base: Path, keep: Path) -> None:
+    """Remove the cache folders of other kernel sources that no process used for
+    STALE_SECONDS."""
     try:
-        for old in base.glob("kernels-*"):
+        others = [old for old in base.glob("kernels-*") if old != keep]
+    except OSError:
+        return
+    for old in others:
+        try:
             if time.time() - old.stat().st_mtime > STALE_SECONDS:
                 shutil.rmtree(old, ignore_errors=True)
-    except OSError:
-        pass
+        except OSError:
+            pass
 
 
 def _stamp() -> Path:

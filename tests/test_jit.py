@@ -80,3 +80,6 @@ def test_the_cache_goes_to_the_sources_folder_once_and_old_folders_go(tmp_path, 
     assert not stale.exists() and recent.exists()
     jit.use_cache_folder()  # a worker process inherits the folder as it is
     assert os.environ["NUMBA_CACHE_DIR"] == str(mine)
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(recent))  # inherited from other sources
+    jit.use_cache_folder()
+    assert os.environ["NUMBA_CACHE_DIR"] == str(mine)  # beside it, not inside

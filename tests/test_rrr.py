@@ -90,19 +90,31 @@ def test_kernel_iteration_matches_reference(kind, shape):
     """Also with don't-care targets: such an output is not clamped but concurs like a hidden
     node (in the DAG, output 6 feeds output 7 and so has an out-edge); and for a restart whose
     nodes are split in two parts (the wide net: one restart fills its tiles)."""
+    check_against_reference(kind, shape, np.array([0, 5, 12, 19]))  # uneven chunks
+
+
+@pytest.mark.parametrize("chunks", [[0, 16, 32], [0, 32]])
+@pytest.mark.parametrize("shape", ["layered", "wide"])
+def test_kernel_iteration_on_whole_16_lane_chunks_matches_reference(shape, chunks):
+    """Tiles of one 16-lane chunk per segment, and of two: the reflection's register paths."""
+    check_against_reference("binary, don't-cares", shape, np.array(chunks))
+
+
+def check_against_reference(kind: str, shape: str, chunks: np.ndarray) -> None:
     rng = np.random.default_rng(len(kind) + len(shape))
     nets = {"layered": [3, 4, 3, 2], "wide": [3, 40, 40, 2]}
     net = ThresholdNetwork.layered(nets[shape]) if shape in nets else dag_network()
-    data = random_data(kind.split(",")[0], 3, 2, 19, rng)
+    items = int(chunks[-1])
+    data = random_data(kind.split(",")[0], 3, 2, items, rng)
     if "don't-cares" in kind:
         data = with_dont_cares(data, rng)
         assert data.has_dont_cares and data.care.any()
     problem = make_problem(net, data, sigma=3.0)
-    problem.chunks = np.array([0, 5, 12, 19])  # uneven chunks
+    problem.chunks = chunks
     assert len(node_parts(problem)) - 1 == (NODE_PARTS if shape == "wide" else 1)
     state = initial_state(problem, seed=7)
     g = untile(state.g, problem.chunks)
-    g[:, problem.first_btf :] = rng.uniform(0.3, 3.0, (19, problem.n_btf))
+    g[:, problem.first_btf :] = rng.uniform(0.3, 3.0, (items, problem.n_btf))
     state.g = tile(g, problem.chunks)
     ref = State(*(a.astype(np.float64) for a in (state.w, state.x, state.y, state.g)))
     gaps = []

@@ -269,7 +269,7 @@ def sweep_update(
 ):  # fmt: skip
     """Sweep 3 on tile c for the BTF nodes of ``part``: A's weights again from the roots u and
     1/(1 − u²), then w += β (w̄ − wA) and x += β (y_B[src] − xA), their gap parts, and each
-    segment's total block gap (per part: slot_gaps adds the parts in order)."""
+    segment's total block gap (per part: iterate.slot_gaps adds the parts in order)."""
     segs = tile_segs[c]
     sl = seg_len[c]
     count = segs * sl
