@@ -13,8 +13,9 @@ source (:data:`KERNEL_SOURCES`): any change to them starts a fresh cache. Each p
 its folder; folders of other digests that no process used for a day are removed.
 
 Compiling the learner's kernels takes a while on first use (the evaluator's take a second or
-two), so ``learn`` says so first (:func:`is_cold`, :func:`mark_warm`): a stamp file records that
-the kernels of these sources, this numba and this Python have been compiled into the cache.
+two), so ``learn`` says so first (:func:`is_cold`, :func:`mark_warm`): a stamp file in the
+sources' cache folder records that the learner's kernels have been compiled there for this
+numba and this Python.
 """
 
 from __future__ import annotations
@@ -26,9 +27,6 @@ import shutil
 import sys
 import time
 from pathlib import Path
-
-LEARNER_SOURCES = ("rrr/kernels.py", "rrr/simd.py", "rrr/sweeps.py", "rrr/iterate.py")
-"""The sources (relative to the package) of the learner's kernels."""
 
 KERNEL_SOURCES = (
     "field.py",
@@ -105,13 +103,11 @@ def _remove_stale(base: Path, keep: Path) -> None:
 
 
 def _stamp() -> Path:
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in LEARNER_SOURCES:
-        digest.update((package / name).read_bytes())
+    """The stamp of the learner's kernels in the cache folder, which the kernel sources already
+    name: per numba, Python and machine."""
     import numba
 
-    digest.update(f"{numba.__version__} {sys.version} {platform.machine()}".encode())
+    digest = hashlib.sha256(f"{numba.__version__} {sys.version} {platform.machine()}".encode())
     return cache_folder() / f"btfsynth-learner-{digest.hexdigest()[:16]}.compiled"
 
 
